@@ -1,0 +1,276 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// Kind says what sort of answer a Reply is. The values are part of the
+// `ask --json` contract and of the platform renderers' choices.
+type Kind string
+
+// The kinds of answer.
+const (
+	KindCountry     Kind = "country"      // a country with a data file, whatever its status
+	KindNoAgreement Kind = "no_agreement" // a real country with nothing on record
+	KindNotFound    Kind = "not_found"    // not a country or topic: suggestions
+	KindTopic       Kind = "topic"        // law, court, overview, money
+	KindList        Kind = "list"         // countries grouped by status
+	KindSearch      Kind = "search"       // full-text search hits
+	KindFrom        Kind = "from"         // countries that took people of a nationality
+	KindSources     Kind = "sources"      // the sources, for one country or all
+	KindLatest      Kind = "latest"       // newest events (latest, since)
+	KindAbout       Kind = "about"        // what the bot covers
+	KindHelp        Kind = "help"         // usage, possibly after a stated problem
+	KindRefused     Kind = "refused"      // rate-limited or failed: a short private apology
+)
+
+// Visibility says who sees a reply: the whole channel or only the asker.
+type Visibility int
+
+// The visibilities. Public is the zero value on purpose: facts are public
+// unless the operator says otherwise.
+const (
+	Public Visibility = iota
+	Private
+)
+
+func (v Visibility) String() string {
+	if v == Private {
+		return "private"
+	}
+	return "public"
+}
+
+// Query is one question as a platform received it.
+type Query struct {
+	Text     string // what the user typed, as typed
+	Platform string // "console", "slack", "discord"
+	Team     string // workspace or guild id, if any
+	User     string // user id on that platform, if any
+}
+
+// Reply is a platform-neutral answer. Renderers (plain text here, Block Kit in
+// bot/slack, embeds in bot/discord) need nothing more than this. Every string
+// in it is plain text without markup: renderers escape it for their platform.
+type Reply struct {
+	Kind       Kind
+	Query      string // the query text, as typed
+	Visibility Visibility
+
+	Notice   string // a problem to state first (a malformed command), or ""
+	Title    string
+	Status   string // headline status of a country card, "" otherwise
+	Disputed bool
+	Summary  string
+
+	Fields      []Field
+	Timeline    []Event
+	Results     []Result
+	Suggestions []Suggestion
+	Sources     []Source
+
+	Country *Country // for country and no_agreement answers
+	AsOf    string   // YYYY-MM-DD, the data's as-of date
+
+	// More lists commands that show what a short rendering leaves out,
+	// e.g. {"all sources", "sources uganda"}. Renderers that must shorten
+	// an answer point to these.
+	More []More
+}
+
+// Field is a named block of a card, e.g. "Conditions". Items are shown as a
+// bulleted list, each one line of plain text.
+type Field struct {
+	Name  string
+	Items []string
+}
+
+// Event is one dated line of a timeline. Date is already formatted exactly as
+// precisely as it is known ("2025-08", "mid-August 2025", "date unknown").
+type Event struct {
+	Date string
+	Text string
+}
+
+// Result is one row of a list, search, from or latest answer.
+type Result struct {
+	Code    string // ISO alpha-2, "" for a topic
+	Name    string
+	Status  string
+	Date    string // latest: the event's date
+	Event   string // latest: the event; from: "received" or "agreed"
+	Snippet string // search: the matching sentence
+	Group   string // list: the status heading it belongs to
+}
+
+// Suggestion is a "did you mean" candidate.
+type Suggestion struct {
+	Code string
+	Name string
+}
+
+// Source is a citation as shown to users.
+type Source struct {
+	ID     string
+	Outlet string
+	Title  string
+	Date   string
+	URL    string
+}
+
+// Country identifies the country an answer is about.
+type Country struct {
+	Code   string
+	Name   string
+	Status string // "none" for no_agreement
+}
+
+// More points to a command that shows the rest of an answer.
+type More struct {
+	Label   string
+	Command string
+}
+
+// Choice is one autocomplete suggestion: Name is shown, Value is the query
+// text to run when it is picked.
+type Choice struct {
+	Name  string
+	Value string
+}
+
+// Handler answers queries. Adapters take a Handler; tests pass a HandlerFunc.
+type Handler interface {
+	Handle(ctx context.Context, q Query) Reply
+}
+
+// HandlerFunc adapts a function to Handler.
+type HandlerFunc func(ctx context.Context, q Query) Reply
+
+// Handle calls f.
+func (f HandlerFunc) Handle(ctx context.Context, q Query) Reply { return f(ctx, q) }
+
+// Completer offers autocomplete choices for partly typed input.
+type Completer interface {
+	Complete(ctx context.Context, prefix string) []Choice
+}
+
+// CompleterFunc adapts a function to Completer.
+type CompleterFunc func(ctx context.Context, prefix string) []Choice
+
+// Complete calls f.
+func (f CompleterFunc) Complete(ctx context.Context, prefix string) []Choice { return f(ctx, prefix) }
+
+// Text renders the reply as plain text, for the console, `ask`, and the
+// notification fallbacks of the chat platforms.
+func (r Reply) Text() string {
+	var b strings.Builder
+	if r.Notice != "" {
+		b.WriteString(r.Notice)
+		b.WriteString("\n\n")
+	}
+	if r.Title != "" {
+		b.WriteString(r.Title)
+		if r.Status != "" {
+			fmt.Fprintf(&b, " [%s", r.Status)
+			if r.Disputed {
+				b.WriteString(", disputed")
+			}
+			b.WriteString("]")
+		}
+		b.WriteString("\n")
+	}
+	if r.Summary != "" {
+		b.WriteString(r.Summary)
+		b.WriteString("\n")
+	}
+	for _, f := range r.Fields {
+		fmt.Fprintf(&b, "\n%s:\n", f.Name)
+		for _, it := range f.Items {
+			fmt.Fprintf(&b, "  - %s\n", it)
+		}
+	}
+	if len(r.Results) > 0 {
+		b.WriteString("\n")
+		group := ""
+		for _, res := range r.Results {
+			if res.Group != "" && res.Group != group {
+				group = res.Group
+				fmt.Fprintf(&b, "%s:\n", group)
+			}
+			b.WriteString("  - ")
+			b.WriteString(res.Line())
+			b.WriteString("\n")
+		}
+	}
+	if len(r.Timeline) > 0 {
+		b.WriteString("\nTimeline:\n")
+		for _, e := range r.Timeline {
+			fmt.Fprintf(&b, "  %s: %s\n", e.Date, e.Text)
+		}
+	}
+	if len(r.Suggestions) > 0 {
+		b.WriteString("\nDid you mean: ")
+		for i, s := range r.Suggestions {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteString(s.Name)
+		}
+		b.WriteString("?\n")
+	}
+	if len(r.Sources) > 0 {
+		b.WriteString("\nSources:\n")
+		for _, s := range r.Sources {
+			fmt.Fprintf(&b, "  [%s] %s\n", s.ID, s.Line())
+		}
+	}
+	if len(r.More) > 0 {
+		b.WriteString("\n")
+		for _, m := range r.More {
+			fmt.Fprintf(&b, "More: %s: %s\n", m.Label, m.Command)
+		}
+	}
+	if r.AsOf != "" {
+		fmt.Fprintf(&b, "\nFacts as of %s.\n", r.AsOf)
+	}
+	return strings.TrimLeft(b.String(), "\n")
+}
+
+// Line renders a result as one line of plain text.
+func (res Result) Line() string {
+	var b strings.Builder
+	if res.Date != "" {
+		b.WriteString(res.Date)
+		b.WriteString(" ")
+	}
+	b.WriteString(res.Name)
+	if res.Status != "" {
+		fmt.Fprintf(&b, " (%s)", res.Status)
+	}
+	if res.Event != "" {
+		b.WriteString(": ")
+		b.WriteString(res.Event)
+	}
+	if res.Snippet != "" {
+		b.WriteString(": ")
+		b.WriteString(res.Snippet)
+	}
+	return b.String()
+}
+
+// Line renders a source as one line of plain text: outlet, title, date, URL.
+func (s Source) Line() string {
+	parts := []string{s.Outlet}
+	if s.Title != "" {
+		parts = append(parts, "\""+s.Title+"\"")
+	}
+	if s.Date != "" {
+		parts = append(parts, s.Date)
+	}
+	if s.URL != "" {
+		parts = append(parts, s.URL)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,185 @@
+package knowledge
+
+import (
+	"sort"
+	"time"
+)
+
+// FromHit is a country that received, or agreed to take, people of one
+// nationality.
+type FromHit struct {
+	Country  *Country
+	Received bool // people were actually sent there; false: it agreed to take them
+	Count    int  // 0 when not reported
+	Sources  []string
+}
+
+// EventHit is a dated event of a country or a topic.
+type EventHit struct {
+	Country *Country // or nil for a topic
+	Topic   *Topic
+	Event   Event
+}
+
+// index builds every derived structure once, after the files are loaded.
+func (s *Store) index(p *problems) {
+	sort.Slice(s.countries, func(i, j int) bool { return s.countries[i].Name < s.countries[j].Name })
+	for _, c := range s.countries {
+		sortTimeline(c.Timeline)
+		if len(c.Payments) > 0 {
+			s.paid = append(s.paid, c)
+		}
+	}
+	for _, t := range s.topics {
+		sortTimeline(t.Timeline)
+	}
+	s.buildNames(p)
+	s.buildSearch()
+	s.buildFrom()
+	s.buildEvents()
+}
+
+// sortTimeline puts events oldest first, unknown dates last, keeping the
+// file's order among equals.
+func sortTimeline(ev []Event) {
+	sort.SliceStable(ev, func(i, j int) bool {
+		a, b := ev[i].Date, ev[j].Date
+		if a.Known() != b.Known() {
+			return a.Known()
+		}
+		return a.Earliest().Before(b.Earliest())
+	})
+}
+
+func (s *Store) buildFrom() {
+	s.demonymIndex = map[string]string{}
+	for code, words := range s.demonyms {
+		for _, w := range words {
+			s.demonymIndex[fold(w)] = code
+		}
+	}
+	s.from = map[string][]FromHit{}
+	for _, c := range s.countries {
+		got := map[string]bool{}
+		for _, a := range c.Received {
+			if got[a.Code] {
+				continue
+			}
+			got[a.Code] = true
+			s.from[a.Code] = append(s.from[a.Code], FromHit{Country: c, Received: true, Count: a.Count, Sources: a.Sources})
+		}
+		for _, g := range c.Groups {
+			for _, code := range g.Codes {
+				if got[code] || code == c.Code {
+					continue
+				}
+				got[code] = true
+				s.from[code] = append(s.from[code], FromHit{Country: c, Sources: g.Sources})
+			}
+		}
+	}
+	for code, hits := range s.from {
+		sort.SliceStable(hits, func(i, j int) bool {
+			if hits[i].Received != hits[j].Received {
+				return hits[i].Received
+			}
+			return hits[i].Country.Name < hits[j].Country.Name
+		})
+		s.from[code] = hits
+	}
+}
+
+func (s *Store) buildEvents() {
+	newest := Date{}
+	note := func(d Date) {
+		if d.Known() && d.Earliest().After(newest.Earliest()) {
+			newest = d
+		}
+	}
+	for _, c := range s.countries {
+		for _, e := range c.Timeline {
+			note(e.Date)
+			if e.Date.Known() {
+				s.events = append(s.events, EventHit{Country: c, Event: e})
+			}
+		}
+		for _, p := range c.Payments {
+			note(p.Date)
+		}
+	}
+	for _, t := range s.topics {
+		for _, e := range t.Timeline {
+			note(e.Date)
+			if e.Date.Known() {
+				s.events = append(s.events, EventHit{Topic: t, Event: e})
+			}
+		}
+	}
+	for _, src := range s.sources {
+		note(src.Date)
+	}
+	s.asOf = Date{Year: newest.Year, Month: newest.Month, Day: newest.Day, Precision: newest.Precision}
+	sort.SliceStable(s.events, func(i, j int) bool {
+		a, b := s.events[i].Event.Date.Earliest(), s.events[j].Event.Date.Earliest()
+		if !a.Equal(b) {
+			return a.After(b)
+		}
+		return s.events[i].name() < s.events[j].name()
+	})
+}
+
+func (h EventHit) name() string {
+	if h.Country != nil {
+		return h.Country.Name
+	}
+	return h.Topic.Title
+}
+
+// Latest returns the n newest dated events across countries and topics,
+// newest first. Partial dates sort by their earliest possible day; undated
+// events are left out.
+func (s *Store) Latest(n int) []EventHit {
+	return s.events[:min(n, len(s.events))]
+}
+
+// LatestFor returns one country's n newest dated events, newest first.
+func (s *Store) LatestFor(code string, n int) []EventHit {
+	var out []EventHit
+	for _, e := range s.events {
+		if e.Country != nil && e.Country.Code == code {
+			out = append(out, e)
+			if len(out) == n {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// Since returns every dated event on or after day, newest first. An event
+// with a partial date counts from its earliest possible day.
+func (s *Store) Since(day time.Time) []EventHit {
+	i := sort.Search(len(s.events), func(i int) bool { return s.events[i].Event.Date.Earliest().Before(day) })
+	return s.events[:i]
+}
+
+// From returns the countries that received, or agreed to take, people of
+// the nationality with code: received first, then agreed, by name.
+func (s *Store) From(code string) []FromHit { return s.from[code] }
+
+// Nationality resolves a nationality written as a demonym ("Cubans",
+// "venezuelan") or a country name ("cuba") to its ISO code.
+func (s *Store) Nationality(text string) (string, bool) {
+	f := fold(text)
+	if f == "" {
+		return "", false
+	}
+	if code, ok := s.demonymIndex[f]; ok {
+		return code, true
+	}
+	m := s.Resolve(text)
+	if m.Kind == MatchCountry || m.Kind == MatchNoData {
+		return m.Code, true
+	}
+	return "", false
+}

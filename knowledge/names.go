@@ -1,0 +1,484 @@
+package knowledge
+
+import (
+	"sort"
+	"strings"
+)
+
+// MatchKind says what a piece of text resolved to.
+type MatchKind int
+
+// The outcomes of resolving a name. They are never confused: a country with
+// a data file (whatever its status) is MatchCountry; a real country with no
+// data file is MatchNoData; anything else is MatchNone with suggestions.
+const (
+	MatchNone MatchKind = iota
+	MatchCountry
+	MatchNoData
+	MatchTopic
+)
+
+// Match is the result of Resolve.
+type Match struct {
+	Kind    MatchKind
+	Country *Country // MatchCountry
+	Code    string   // MatchCountry and MatchNoData: ISO alpha-2
+	Name    string   // display name of the country or topic title
+	Topic   *Topic   // MatchTopic
+	// Suggestions are "did you mean" candidates for MatchNone, best first.
+	Suggestions []Suggestion
+}
+
+// Suggestion is a candidate name.
+type Suggestion struct {
+	Code  string // "" for a topic
+	Topic string // topic id, "" for a country
+	Name  string
+}
+
+// entity is what a name can refer to.
+type entity struct {
+	code  string // country code, or ""
+	topic string // topic id, or ""
+}
+
+// Name priorities: lower wins when two names fold to the same text.
+const (
+	prioData    = iota // a data file's name or alias, a topic's id, title or alias
+	prioEnglish        // CLDR English name
+	prioOther          // CLDR name in another language
+)
+
+type nameEntry struct {
+	name string // folded
+	ent  entity
+	prio int
+}
+
+type nameIndex struct {
+	exact    map[string]nameEntry // folded name -> entity
+	codes    map[string]string    // lower-case alpha-2 or alpha-3 -> alpha-2
+	fuzzy    []nameEntry          // ASCII names for typo matching, by length
+	byLen    [64]int              // byLen[n] = first index in fuzzy with len >= n
+	prefix   []nameEntry          // every word-start suffix of every name, sorted
+	maxWords int
+}
+
+// stopwords are words of a question that are never part of a name:
+// "does rwanda take deportees?" leaves "rwanda".
+var stopwords = wordSet(`a an the and or of to in on at for with by about is are was were be been
+		do does did doing has have had can could will would should may might which what who whom whose when where
+		why how any some this that these those there their they them it its i me my we our you your he she his her
+		please tell show give know info information status news update updates
+		country countries nation nations government agree agreed agreement agreements deal deals pact accord
+		accept accepts accepted accepting take takes took taking receive receives received receiving get gets got
+		deportee deportees deport deports deported deportation deportations migrant migrants people person persons
+		third third-country from us usa u s united states america american americans trump administration
+		agreementbot agreement`)
+
+func wordSet(words string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(words) {
+		m[w] = true
+	}
+	return m
+}
+
+func (s *Store) buildNames(p *problems) {
+	ix := &nameIndex{exact: map[string]nameEntry{}, codes: map[string]string{}}
+	claimed := map[string]string{} // folded data alias -> code, to catch two countries claiming one alias
+	add := func(name string, e entity, prio int) {
+		f := fold(name)
+		if f == "" {
+			return
+		}
+		if old, ok := ix.exact[f]; ok && old.prio <= prio {
+			return
+		}
+		ix.exact[f] = nameEntry{name: f, ent: e, prio: prio}
+	}
+	for _, c := range s.countries {
+		e := entity{code: c.Code}
+		for _, n := range append([]string{c.Name}, c.Aliases...) {
+			f := fold(n)
+			if other, ok := claimed[f]; ok && other != c.Code {
+				p.add(fileOf(c), 0, "alias %q is also claimed by %s", n, s.byCode[other].File)
+				continue
+			}
+			claimed[f] = c.Code
+			add(n, e, prioData)
+		}
+	}
+	for _, code := range allCodes() {
+		e := entity{code: code}
+		names := cldrNames(code)
+		for i, n := range names {
+			f := fold(n)
+			if other, ok := claimed[f]; ok && other != code && i == 0 {
+				// A data alias that is another country's English name is a
+				// look-alike trap (e.g. "Guinea" on Equatorial Guinea).
+				p.add(s.byCode[other].File, 0, "alias %q is the English name of %s", n, code)
+			}
+			prio := prioOther
+			if i == 0 {
+				prio = prioEnglish
+			}
+			add(n, e, prio)
+		}
+		ix.codes[strings.ToLower(code)] = code
+		if a3 := iso3(code); a3 != "" {
+			ix.codes[strings.ToLower(a3)] = code
+		}
+	}
+	for _, t := range s.topics {
+		e := entity{topic: t.ID}
+		for _, n := range append([]string{t.ID, t.Title}, t.Aliases...) {
+			add(n, e, prioData)
+		}
+	}
+	for f, ne := range ix.exact {
+		if w := strings.Count(f, " ") + 1; w > ix.maxWords {
+			ix.maxWords = w
+		}
+		if ascii(f) && len(f) < len(ix.byLen) {
+			ix.fuzzy = append(ix.fuzzy, ne)
+		}
+		// Every word start, so "kitts" finds "saint kitts and nevis".
+		for i := 0; i < len(f); i++ {
+			if i == 0 || f[i-1] == ' ' {
+				ix.prefix = append(ix.prefix, nameEntry{name: f[i:], ent: ne.ent, prio: ne.prio})
+			}
+		}
+	}
+	sort.Slice(ix.fuzzy, func(i, j int) bool {
+		a, b := ix.fuzzy[i], ix.fuzzy[j]
+		if len(a.name) != len(b.name) {
+			return len(a.name) < len(b.name)
+		}
+		return a.name < b.name
+	})
+	n := 0
+	for l := range ix.byLen {
+		for n < len(ix.fuzzy) && len(ix.fuzzy[n].name) < l {
+			n++
+		}
+		ix.byLen[l] = n
+	}
+	sort.Slice(ix.prefix, func(i, j int) bool {
+		a, b := ix.prefix[i], ix.prefix[j]
+		if a.name != b.name {
+			return a.name < b.name
+		}
+		return a.prio < b.prio
+	})
+	s.names = ix
+}
+
+// DisplayName is the name shown for a country code: the data file's name
+// when there is one, CLDR's English name otherwise.
+func (s *Store) DisplayName(code string) string {
+	if c := s.byCode[code]; c != nil {
+		return c.Name
+	}
+	return englishName(code)
+}
+
+func (s *Store) match(e entity) Match {
+	if e.topic != "" {
+		t := s.topicByID[e.topic]
+		return Match{Kind: MatchTopic, Topic: t, Name: t.Title}
+	}
+	if c := s.byCode[e.code]; c != nil {
+		return Match{Kind: MatchCountry, Country: c, Code: c.Code, Name: c.Name}
+	}
+	return Match{Kind: MatchNoData, Code: e.code, Name: englishName(e.code)}
+}
+
+func (s *Store) suggestion(e entity) Suggestion {
+	if e.topic != "" {
+		return Suggestion{Topic: e.topic, Name: s.topicByID[e.topic].Title}
+	}
+	return Suggestion{Code: e.code, Name: s.DisplayName(e.code)}
+}
+
+// Resolve finds the country or topic that text names. It accepts display
+// names, aliases, CLDR names in nine languages, ISO alpha-2 and alpha-3 codes,
+// names inside a question ("does rwanda take deportees?") and typos.
+//
+// Typo rule: a misspelt name resolves directly only when one candidate is
+// clearly closest: within edit distance 1 (2 for names of more than five
+// letters, transpositions counting 1), and strictly closer than any
+// candidate for something else. Otherwise Resolve returns MatchNone with up
+// to five suggestions.
+func (s *Store) Resolve(text string) Match {
+	f := fold(text)
+	if f == "" {
+		return Match{}
+	}
+	ix := s.names
+	if ne, ok := ix.exact[f]; ok {
+		return s.match(ne.ent)
+	}
+	if code, ok := ix.codes[f]; ok {
+		return s.match(entity{code: code})
+	}
+	words := strings.Fields(f)
+	if e, ok := s.scan(words, text); ok {
+		return s.match(e)
+	}
+	var content []string
+	for _, w := range words {
+		if !stopwords[w] {
+			content = append(content, w)
+		}
+	}
+	if len(content) == 0 {
+		return Match{}
+	}
+	cands := []string{strings.Join(content, " ")}
+	if len(content) > 1 && len(content) <= 8 {
+		for i := range content {
+			cands = append(cands, content[i])
+			if i+1 < len(content) {
+				cands = append(cands, content[i]+" "+content[i+1])
+			}
+		}
+	}
+	if e, ok := ix.exact[cands[0]]; ok {
+		return s.match(e.ent)
+	}
+	best, sugg := s.fuzzy(cands)
+	if best != nil {
+		return s.match(*best)
+	}
+	return Match{Suggestions: sugg}
+}
+
+// scan looks for the longest run of words that is an exact name, and for
+// upper-case ISO codes ("does HND take deportees").
+func (s *Store) scan(words []string, orig string) (entity, bool) {
+	ix := s.names
+	maxN := min(ix.maxWords, len(words))
+	for n := maxN; n >= 1; n-- {
+		var found *nameEntry
+		for i := 0; i+n <= len(words); i++ {
+			if n == 1 && stopwords[words[i]] {
+				continue
+			}
+			if ne, ok := ix.exact[strings.Join(words[i:i+n], " ")]; ok {
+				if found == nil || better(ne, *found, s) {
+					ne := ne
+					found = &ne
+				}
+			}
+		}
+		if found != nil {
+			return found.ent, true
+		}
+	}
+	for _, w := range strings.FieldsFunc(orig, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') }) {
+		if (len(w) == 2 || len(w) == 3) && strings.ToUpper(w) == w && w != "US" && w != "USA" {
+			if code, ok := ix.codes[strings.ToLower(w)]; ok {
+				return entity{code: code}, true
+			}
+		}
+	}
+	return entity{}, false
+}
+
+// better prefers names from the data, then countries on record.
+func better(a, b nameEntry, s *Store) bool {
+	if a.prio != b.prio {
+		return a.prio < b.prio
+	}
+	return s.byCode[a.ent.code] != nil && s.byCode[b.ent.code] == nil
+}
+
+func typoLimit(n int) int {
+	if n > 5 {
+		return 2
+	}
+	return 1
+}
+
+// fuzzy finds the closest names to any candidate text.
+func (s *Store) fuzzy(cands []string) (*entity, []Suggestion) {
+	ix := s.names
+	type hit struct {
+		ent  entity
+		d    int
+		prio int
+	}
+	bestByEnt := map[entity]hit{}
+	for _, c := range cands {
+		limit := typoLimit(len(c))
+		maxD := limit + 1 // a little wider, for suggestions
+		lo, hi := len(c)-maxD, len(c)+maxD+1
+		if lo < 0 {
+			lo = 0
+		}
+		if hi >= len(ix.byLen) {
+			hi = len(ix.byLen) - 1
+		}
+		for _, ne := range ix.fuzzy[ix.byLen[lo]:ix.byLen[hi]] {
+			d := distance(c, ne.name, maxD)
+			if d > maxD {
+				continue
+			}
+			h, ok := bestByEnt[ne.ent]
+			if !ok || d < h.d || d == h.d && ne.prio < h.prio {
+				bestByEnt[ne.ent] = hit{ne.ent, d, ne.prio}
+			}
+		}
+	}
+	hits := make([]hit, 0, len(bestByEnt))
+	for _, h := range bestByEnt {
+		hits = append(hits, h)
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		a, b := hits[i], hits[j]
+		if a.d != b.d {
+			return a.d < b.d
+		}
+		ra, rb := s.byCode[a.ent.code] != nil || a.ent.topic != "", s.byCode[b.ent.code] != nil || b.ent.topic != ""
+		if ra != rb {
+			return ra
+		}
+		if a.prio != b.prio {
+			return a.prio < b.prio
+		}
+		return s.suggestion(a.ent).Name < s.suggestion(b.ent).Name
+	})
+	if len(hits) > 0 {
+		top := hits[0]
+		limit := typoLimit(len(cands[0]))
+		for _, c := range cands[1:] {
+			limit = max(limit, typoLimit(len(c)))
+		}
+		if top.d <= limit && (len(hits) == 1 || hits[1].d > top.d) {
+			return &top.ent, nil
+		}
+	}
+	var sugg []Suggestion
+	for _, h := range hits {
+		if len(sugg) == 5 {
+			break
+		}
+		sugg = append(sugg, s.suggestion(h.ent))
+	}
+	return nil, sugg
+}
+
+// distance is the optimal-string-alignment edit distance between a and b
+// (insertions, deletions, substitutions and adjacent transpositions each
+// count 1), or max+1 as soon as it must exceed max.
+func distance(a, b string, maxD int) int {
+	la, lb := len(a), len(b)
+	if la-lb > maxD || lb-la > maxD {
+		return maxD + 1
+	}
+	var buf [3][64]int
+	if lb >= 63 {
+		return maxD + 1
+	}
+	prev2, prev, cur := buf[0][:lb+1], buf[1][:lb+1], buf[2][:lb+1]
+	for j := 0; j <= lb; j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= la; i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= lb; j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			rowMin = min(rowMin, v)
+		}
+		if rowMin > maxD {
+			return maxD + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	if prev[lb] > maxD {
+		return maxD + 1
+	}
+	return prev[lb]
+}
+
+// Complete returns up to n countries and topics whose name has a word
+// starting with prefix, countries on record first, then other countries.
+// Typos are tolerated when few names match.
+func (s *Store) Complete(prefix string, n int) []Suggestion {
+	f := fold(prefix)
+	if f == "" || n <= 0 {
+		return nil
+	}
+	ix := s.names
+	i := sort.Search(len(ix.prefix), func(i int) bool { return ix.prefix[i].name >= f })
+	type hit struct {
+		ent  entity
+		rank int
+	}
+	seen := map[entity]bool{}
+	var hits []hit
+	for ; i < len(ix.prefix) && strings.HasPrefix(ix.prefix[i].name, f); i++ {
+		ne := ix.prefix[i]
+		if seen[ne.ent] {
+			continue
+		}
+		seen[ne.ent] = true
+		rank := 2
+		if ne.ent.topic != "" || s.byCode[ne.ent.code] != nil {
+			rank = 0
+		}
+		hits = append(hits, hit{ne.ent, rank})
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].rank != hits[j].rank {
+			return hits[i].rank < hits[j].rank
+		}
+		return s.suggestion(hits[i].ent).Name < s.suggestion(hits[j].ent).Name
+	})
+	var out []Suggestion
+	for _, h := range hits {
+		if len(out) == n {
+			break
+		}
+		out = append(out, s.suggestion(h.ent))
+	}
+	if len(out) < n && len(f) >= 3 {
+		if m := s.Resolve(prefix); m.Kind == MatchCountry || m.Kind == MatchNoData || m.Kind == MatchTopic {
+			out = appendNew(out, s.suggestion(entity{code: m.Code, topic: topicID(m)}), n)
+		} else {
+			for _, sg := range m.Suggestions {
+				out = appendNew(out, sg, n)
+			}
+		}
+	}
+	return out
+}
+
+func topicID(m Match) string {
+	if m.Topic != nil {
+		return m.Topic.ID
+	}
+	return ""
+}
+
+func appendNew(out []Suggestion, sg Suggestion, n int) []Suggestion {
+	if len(out) >= n {
+		return out
+	}
+	for _, o := range out {
+		if o == sg {
+			return out
+		}
+	}
+	return append(out, sg)
+}

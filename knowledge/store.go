@@ -1,0 +1,219 @@
+package knowledge
+
+import "time"
+
+// Status is a stage in a country's history with the US programme. The
+// vocabulary is closed; see data/README.md.
+type Status string
+
+// The statuses, in the order a list shows them.
+const (
+	Received  Status = "received"
+	Signed    Status = "signed"
+	Agreed    Status = "agreed"
+	Announced Status = "announced"
+	Requested Status = "requested"
+	Refused   Status = "refused"
+	Ended     Status = "ended"
+	Special   Status = "special"
+)
+
+// Statuses is the whole vocabulary, in display order.
+var Statuses = []Status{Received, Signed, Agreed, Announced, Requested, Refused, Ended, Special}
+
+// Meaning explains a status in a few words.
+func (s Status) Meaning() string {
+	switch s {
+	case Requested:
+		return "the US asked; no known agreement"
+	case Announced:
+		return "publicly said it would take people; no known written agreement"
+	case Agreed:
+		return "agreed to take people"
+	case Signed:
+		return "a written agreement was signed"
+	case Received:
+		return "people were actually transferred there"
+	case Refused:
+		return "said no"
+	case Ended:
+		return "an agreement or practice that has stopped"
+	case Special:
+		return "a special case, not an agreement"
+	}
+	return ""
+}
+
+// Valid reports whether s is in the vocabulary.
+func (s Status) Valid() bool {
+	for _, v := range Statuses {
+		if s == v {
+			return true
+		}
+	}
+	return false
+}
+
+// Caveat qualifies how well a fact is supported.
+type Caveat string
+
+// The caveats.
+const (
+	NoCaveat     Caveat = ""
+	SingleSource Caveat = "single_source" // only the original article supports it
+	Weak         Caveat = "weak"          // one low-reliability source
+	Unconfirmed  Caveat = "unconfirmed"   // the fact sheets could not confirm it
+)
+
+// Label is how the caveat is shown next to a fact.
+func (c Caveat) Label() string {
+	switch c {
+	case SingleSource:
+		return "single source: only the original article says this"
+	case Weak:
+		return "weak: one low-reliability source"
+	case Unconfirmed:
+		return "unconfirmed"
+	}
+	return ""
+}
+
+// Fact is one sourced statement.
+type Fact struct {
+	Text    string
+	Sources []string // source ids
+	Caveat  Caveat
+}
+
+// Event is a dated fact on a timeline.
+type Event struct {
+	Date   Date
+	Status Status // the stage it marks, or ""
+	Fact
+}
+
+// Group is a named group of nationalities a country agreed to take.
+type Group struct {
+	Name    string
+	Codes   []string // ISO codes, when the source names them
+	Sources []string
+}
+
+// Arrival records people of one nationality actually sent to a country.
+type Arrival struct {
+	Code    string
+	Count   int // 0 when not reported
+	Sources []string
+}
+
+// Payment is money reported paid (or promised) for taking people.
+type Payment struct {
+	Fact
+	Amount   float64
+	Currency string
+	To       string
+	People   int // -1 when not reported
+	Date     Date
+}
+
+// Country is one country on record.
+type Country struct {
+	Code     string // ISO 3166-1 alpha-2, XK for Kosovo
+	Name     string
+	Aliases  []string
+	Status   Status
+	Disputed bool
+	Summary  string
+
+	Accepts     []Fact
+	Groups      []Group
+	Conditions  []Fact
+	Numbers     []Fact
+	Received    []Arrival
+	LegalBasis  []Fact
+	HumanRights []Fact
+	Payments    []Payment
+	Conflicts   []Fact
+	Notes       []Fact
+	Timeline    []Event
+
+	File string // the data file it came from
+}
+
+// Topic is a subject that is not a country: law, court, overview, money.
+type Topic struct {
+	ID       string
+	Title    string
+	Aliases  []string
+	Summary  string
+	Facts    []Fact
+	Timeline []Event
+	File     string
+}
+
+// Source is a citation.
+type Source struct {
+	ID     string
+	Outlet string
+	Via    string
+	Title  string
+	Date   Date
+	URLs   []string
+	Low    bool // of low reliability
+	Note   string
+}
+
+// Store is the loaded, validated, indexed fact store. It is immutable.
+type Store struct {
+	countries    []*Country // sorted by name
+	byCode       map[string]*Country
+	topics       []*Topic
+	topicByID    map[string]*Topic
+	sources      []*Source // in file order
+	sourceByID   map[string]*Source
+	demonyms     map[string][]string // code -> words
+	demonymIndex map[string]string   // folded word -> code
+	groups       map[string]namedGroup
+	asOf         Date
+
+	names  *nameIndex
+	search *searchIndex
+	from   map[string][]FromHit // nationality code -> countries
+	events []EventHit           // dated events, newest first
+	paid   []*Country
+}
+
+type namedGroup struct {
+	Name  string
+	Codes []string
+}
+
+// Countries returns every country on record, sorted by name.
+func (s *Store) Countries() []*Country { return s.countries }
+
+// Country returns the country with an ISO alpha-2 code, or nil.
+func (s *Store) Country(code string) *Country { return s.byCode[code] }
+
+// Topics returns the topics in file order.
+func (s *Store) Topics() []*Topic { return s.topics }
+
+// Topic returns a topic by id, or nil.
+func (s *Store) Topic(id string) *Topic { return s.topicByID[id] }
+
+// Source returns a source by id, or nil.
+func (s *Store) Source(id string) *Source { return s.sourceByID[id] }
+
+// Sources returns every source in file order.
+func (s *Store) Sources() []*Source { return s.sources }
+
+// AsOf is the newest dated item in the data.
+func (s *Store) AsOf() Date { return s.asOf }
+
+// AsOfTime is AsOf as a time, for metrics.
+func (s *Store) AsOfTime() time.Time { return s.asOf.Earliest() }
+
+// Paid returns the countries with at least one reported payment, by name.
+func (s *Store) Paid() []*Country { return s.paid }
+
+// GroupName returns the display name of a nationality group id.
+func (s *Store) GroupName(id string) string { return s.groups[id].Name }
