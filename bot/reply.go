@@ -78,6 +78,8 @@ type Reply struct {
 	// e.g. {"all sources", "sources uganda"}. Renderers that must shorten
 	// an answer point to these.
 	More []More
+
+	text string // the precomputed rendering of a cached card
 }
 
 // Field is a named block of a card, e.g. "Conditions". Items are shown as a
@@ -96,13 +98,14 @@ type Event struct {
 
 // Result is one row of a list, search, from or latest answer.
 type Result struct {
-	Code    string // ISO alpha-2, "" for a topic
-	Name    string
-	Status  string
-	Date    string // latest: the event's date
-	Event   string // latest: the event; from: "received" or "agreed"
-	Snippet string // search: the matching sentence
-	Group   string // list: the status heading it belongs to
+	Code     string // ISO alpha-2, "" for a topic
+	Name     string
+	Status   string // headline status word
+	Disputed bool
+	Date     string // latest: the event's date
+	Event    string // latest: the event; from: "received" or "agreed"
+	Snippet  string // search: the matching sentence
+	Group    string // list: the status heading it belongs to
 }
 
 // Suggestion is a "did you mean" candidate.
@@ -165,6 +168,13 @@ func (f CompleterFunc) Complete(ctx context.Context, prefix string) []Choice { r
 // Text renders the reply as plain text, for the console, `ask`, and the
 // notification fallbacks of the chat platforms.
 func (r Reply) Text() string {
+	if r.text != "" && r.Notice == "" {
+		return r.text
+	}
+	return r.render()
+}
+
+func (r Reply) render() string {
 	var b strings.Builder
 	if r.Notice != "" {
 		b.WriteString(r.Notice)
@@ -247,7 +257,11 @@ func (res Result) Line() string {
 	}
 	b.WriteString(res.Name)
 	if res.Status != "" {
-		fmt.Fprintf(&b, " (%s)", res.Status)
+		if res.Disputed {
+			fmt.Fprintf(&b, " (%s, disputed)", res.Status)
+		} else {
+			fmt.Fprintf(&b, " (%s)", res.Status)
+		}
 	}
 	if res.Event != "" {
 		b.WriteString(": ")

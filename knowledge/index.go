@@ -167,6 +167,13 @@ func (s *Store) Since(day time.Time) []EventHit {
 // the nationality with code: received first, then agreed, by name.
 func (s *Store) From(code string) []FromHit { return s.from[code] }
 
+// Demonym resolves a nationality word ("Cubans", "venezuelan") to its ISO
+// code. Country names are not demonyms: see Nationality.
+func (s *Store) Demonym(word string) (string, bool) {
+	code, ok := s.demonymIndex[fold(word)]
+	return code, ok
+}
+
 // Nationality resolves a nationality written as a demonym ("Cubans",
 // "venezuelan") or a country name ("cuba") to its ISO code.
 func (s *Store) Nationality(text string) (string, bool) {

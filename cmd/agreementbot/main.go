@@ -1,11 +1,163 @@
 // Command agreementbot answers questions about US third-country deportation
-// agreements in Slack, Discord, or a local console. See README.md.
+// agreements in Slack, Discord, or a local console, from facts embedded in
+// the binary. See README.md for the commands and the configuration.
 package main
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
 	"os"
+	"os/signal"
+	"runtime/debug"
+	"strings"
+	"syscall"
+
+	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/bot/console"
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
+// version is set at build time with -ldflags "-X main.version=...".
+var version = ""
+
 func main() {
-	os.Exit(check(os.Args[2:], os.Stdout, os.Stderr))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `usage:
+  agreementbot                     run every configured platform; with none, the local console
+  agreementbot ask [--json] TEXT   answer once and exit
+  agreementbot check [DIR]         validate data files (the embedded ones without DIR)
+  agreementbot serve               run the HTTP server only (Slack and Discord HTTP endpoints)
+  agreementbot slack-manifest      print the Slack app manifest (HTTP variant when PUBLIC_URL is set)
+  agreementbot discord-commands [--register]
+                                   print (or register) the Discord command definitions
+Configuration comes from the environment and ./.env; see config.example.env.`
+
+// run is the whole program, with its environment passed in so tests can
+// drive it in-process. It returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := ""
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "check":
+		return check(args, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprintln(stdout, usage)
+		return 0
+	case "version", "--version":
+		fmt.Fprintln(stdout, buildVersion())
+		return 0
+	case "", "ask", "serve", "slack-manifest", "discord-commands":
+	default:
+		fmt.Fprintf(stderr, "agreementbot: unknown command %q\n%s\n", cmd, usage)
+		return 2
+	}
+
+	dotenv, err := readDotEnv(os.DirFS("."), ".env")
+	if err != nil {
+		fmt.Fprintf(stderr, "agreementbot: %v\n", err)
+		return 2
+	}
+	cfg, err := loadConfig(getenv, dotenv)
+	if err != nil {
+		var ce *ConfigError
+		if errors.As(err, &ce) {
+			fmt.Fprintln(stderr, "agreementbot: invalid configuration:")
+			for _, p := range ce.Problems {
+				fmt.Fprintln(stderr, "  "+p)
+			}
+			return 2
+		}
+		fmt.Fprintf(stderr, "agreementbot: %v\n", err)
+		return 2
+	}
+	log := newLogger(cfg, stderr)
+
+	switch cmd {
+	case "slack-manifest":
+		return slackManifest(cfg, stdout, stderr)
+	case "discord-commands":
+		return discordCommands(ctx, cfg, log, args, stdout, stderr)
+	}
+
+	store, err := loadStore(cfg)
+	if err != nil {
+		fmt.Fprintf(stderr, "agreementbot: %v\n", err)
+		return 1
+	}
+	b := bot.New(store, bot.Options{Visibility: cfg.Visibility, Version: buildVersion()})
+
+	switch cmd {
+	case "ask":
+		return ask(ctx, b, args, stdout, stderr)
+	case "serve":
+		cfg.logEffective(log)
+		return serve(ctx, cfg, log, store, b, false)
+	}
+	if !cfg.anyChat() {
+		banner := fmt.Sprintf("agreementbot %s: US third-country deportation agreements, facts as of %s.\nType a country (e.g. uganda), list, search <words>, from <nationality>, latest, help; quit to leave.",
+			buildVersion(), store.AsOf().ISO())
+		if err := console.Run(ctx, b, stdin, stdout, banner); err != nil {
+			fmt.Fprintf(stderr, "agreementbot: %v\n", err)
+			return 1
+		}
+		return 0
+	}
+	cfg.logEffective(log)
+	return serve(ctx, cfg, log, store, b, true)
+}
+
+func loadStore(cfg *config) (*knowledge.Store, error) {
+	var fsys fs.FS = knowledge.Embedded()
+	if cfg.KnowledgeDir != "" {
+		fsys = os.DirFS(cfg.KnowledgeDir)
+	}
+	return knowledge.Load(fsys)
+}
+
+// ask answers one question and exits 0, also for not-found answers.
+func ask(ctx context.Context, b *bot.Bot, args []string, stdout, stderr io.Writer) int {
+	asJSON := false
+	if len(args) > 0 && (args[0] == "--json" || args[0] == "-json") {
+		asJSON, args = true, args[1:]
+	}
+	r := b.Handle(ctx, bot.Query{Text: strings.Join(args, " "), Platform: "console"})
+	if asJSON {
+		out, err := r.JSON()
+		if err != nil {
+			fmt.Fprintf(stderr, "agreementbot: %v\n", err)
+			return 1
+		}
+		fmt.Fprintln(stdout, string(out))
+		return 0
+	}
+	fmt.Fprintln(stdout, strings.TrimRight(r.Text(), "\n"))
+	return 0
+}
+
+func newLogger(cfg *config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.LogLevel}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func buildVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
 }

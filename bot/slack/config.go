@@ -1,0 +1,115 @@
+package slack
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Config configures both transports. Zero values take the defaults noted.
+type Config struct {
+	BotToken      string // xoxb-: chat.postMessage and auth.test
+	AppToken      string // xapp- with connections:write: Socket Mode only
+	SigningSecret string // HTTP mode only
+	APIURL        string // Web API base URL; default https://slack.com/api/
+
+	MaxBodyBytes int64            // largest HTTP request body read; default 64 KiB
+	Logger       *slog.Logger     // default: discard
+	Now          func() time.Time // clock for signature timestamps and de-duplication; default time.Now
+
+	// PingInterval is how long Socket Mode waits for a WebSocket ping from
+	// Slack before it treats the connection as dead and reconnects. Slack
+	// pings every few seconds; the default is 30 s. Tests shorten it.
+	PingInterval time.Duration
+
+	Hooks Hooks
+}
+
+// Hooks are optional callbacks for metrics. Any of them may be nil. They are
+// called synchronously, so they must be quick and safe for concurrent use.
+type Hooks struct {
+	// SignatureFailure is called for each HTTP request rejected with 401.
+	SignatureFailure func()
+	// Reconnect is called each time Socket Mode opens a connection after
+	// its first one.
+	Reconnect func()
+	// Connected reports the state of the Socket Mode connection.
+	Connected func(up bool)
+	// Answered is called once per answer sent: kind is the reply's kind
+	// (bot.Kind), outcome "ok" or "error", d the time from receipt to sent.
+	Answered func(kind, outcome string, d time.Duration)
+}
+
+// ErrAuth is wrapped by the error Run returns when Slack rejects a token
+// (invalid_auth, not_authed, account_inactive, token_revoked, ...): retrying
+// cannot help, the operator must fix the configuration.
+var ErrAuth = errors.New("slack rejected the token")
+
+const (
+	defaultAPIURL       = "https://slack.com/api/"
+	defaultMaxBodyBytes = 64 << 10
+	defaultPingInterval = 30 * time.Second
+	platform            = "slack"
+	slashCommand        = "/agreement"
+
+	ackTimeout  = 2500 * time.Millisecond // Slack waits 3 s for an ack
+	postTimeout = 10 * time.Second        // one chat.postMessage, with its answer
+	dedupTTL    = time.Hour               // Slack retries an event for up to about an hour
+	dedupSize   = 8192
+)
+
+// withDefaults returns cfg with every unset field at its default.
+func (cfg Config) withDefaults() Config {
+	if cfg.APIURL == "" {
+		cfg.APIURL = defaultAPIURL
+	}
+	if !strings.HasSuffix(cfg.APIURL, "/") {
+		// slack-go appends method names to the base URL as they are.
+		cfg.APIURL += "/"
+	}
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = defaultMaxBodyBytes
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.PingInterval <= 0 {
+		cfg.PingInterval = defaultPingInterval
+	}
+	return cfg
+}
+
+func (h Hooks) signatureFailure() {
+	if h.SignatureFailure != nil {
+		h.SignatureFailure()
+	}
+}
+
+func (h Hooks) reconnect() {
+	if h.Reconnect != nil {
+		h.Reconnect()
+	}
+}
+
+func (h Hooks) connected(up bool) {
+	if h.Connected != nil {
+		h.Connected(up)
+	}
+}
+
+func (h Hooks) answered(kind, outcome string, d time.Duration) {
+	if h.Answered != nil {
+		h.Answered(kind, outcome, d)
+	}
+}
+
+func outcome(err error) string {
+	if err != nil {
+		return "error"
+	}
+	return "ok"
+}
