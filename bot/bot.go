@@ -100,17 +100,10 @@ func (b *Bot) answer(p parsed) Reply {
 }
 
 func (b *Bot) lookup(text string) Reply {
-	// "which countries take Venezuelans?": a nationality word inside a
-	// question asks the from question, even without "from".
-	if words := strings.Fields(text); len(words) > 1 {
-		for _, w := range words {
-			w = strings.Trim(w, ",.;:?!'\"()")
-			if _, ok := b.store.Demonym(w); ok {
-				return b.from(w)
-			}
-		}
+	m, ok := b.store.ResolveExact(text)
+	if !ok {
+		m = b.resolveLoosely(text)
 	}
-	m := b.store.Resolve(text)
 	switch m.Kind {
 	case knowledge.MatchCountry:
 		return b.cards["c:"+m.Code]
@@ -118,8 +111,27 @@ func (b *Bot) lookup(text string) Reply {
 		return b.cards["t:"+m.Topic.ID]
 	case knowledge.MatchNoData:
 		return b.noAgreement(m.Code, m.Name)
+	case knowledge.MatchNone:
+		if m.Code != "" { // a nationality question
+			return b.from(m.Name)
+		}
 	}
 	return b.notFound(text, m.Suggestions)
+}
+
+// resolveLoosely handles what is not a name word for word: "which countries
+// take Venezuelans?" (a nationality word asks the from question, even without
+// "from"), then typos.
+func (b *Bot) resolveLoosely(text string) knowledge.Match {
+	if words := strings.Fields(text); len(words) > 1 {
+		for _, w := range words {
+			w = strings.Trim(w, ",.;:?!'\"()")
+			if code, ok := b.store.Demonym(w); ok {
+				return knowledge.Match{Kind: knowledge.MatchNone, Code: code, Name: w}
+			}
+		}
+	}
+	return b.store.Resolve(text)
 }
 
 func (b *Bot) notFound(text string, sugg []knowledge.Suggestion) Reply {

@@ -53,6 +53,7 @@ type nameEntry struct {
 	name string // folded
 	ent  entity
 	prio int
+	mid  bool // prefix index: starts at a later word of the name
 }
 
 type nameIndex struct {
@@ -146,7 +147,7 @@ func (s *Store) buildNames(p *problems) {
 		// Every word start, so "kitts" finds "saint kitts and nevis".
 		for i := 0; i < len(f); i++ {
 			if i == 0 || f[i-1] == ' ' {
-				ix.prefix = append(ix.prefix, nameEntry{name: f[i:], ent: ne.ent, prio: ne.prio})
+				ix.prefix = append(ix.prefix, nameEntry{name: f[i:], ent: ne.ent, prio: ne.prio, mid: i > 0})
 			}
 		}
 	}
@@ -201,6 +202,25 @@ func (s *Store) suggestion(e entity) Suggestion {
 	return Suggestion{Code: e.code, Name: s.DisplayName(e.code)}
 }
 
+// ResolveExact is Resolve without typo matching: it finds a name only when
+// the text is one, or contains one word for word.
+func (s *Store) ResolveExact(text string) (Match, bool) {
+	f := fold(text)
+	if f == "" {
+		return Match{}, false
+	}
+	if ne, ok := s.names.exact[f]; ok {
+		return s.match(ne.ent), true
+	}
+	if code, ok := s.names.codes[f]; ok {
+		return s.match(entity{code: code}), true
+	}
+	if e, ok := s.scan(strings.Fields(f), text); ok {
+		return s.match(e), true
+	}
+	return Match{}, false
+}
+
 // Resolve finds the country or topic that text names. It accepts display
 // names, aliases, CLDR names in nine languages, ISO alpha-2 and alpha-3 codes,
 // names inside a question ("does rwanda take deportees?") and typos.
@@ -251,6 +271,14 @@ func (s *Store) Resolve(text string) Match {
 	if best != nil {
 		return s.match(*best)
 	}
+	// Names that start with what was typed ("congo" suggests both Congos).
+	if len(cands[0]) >= 3 {
+		pre := s.prefixMatches(cands[0], maxSuggestions)
+		for _, sg := range sugg {
+			pre = appendNew(pre, sg, maxSuggestions)
+		}
+		sugg = pre
+	}
 	return Match{Suggestions: sugg}
 }
 
@@ -293,6 +321,9 @@ func better(a, b nameEntry, s *Store) bool {
 	}
 	return s.byCode[a.ent.code] != nil && s.byCode[b.ent.code] == nil
 }
+
+// maxSuggestions bounds "did you mean".
+const maxSuggestions = 5
 
 func typoLimit(n int) int {
 	if n > 5 {
@@ -361,7 +392,7 @@ func (s *Store) fuzzy(cands []string) (*entity, []Suggestion) {
 	}
 	var sugg []Suggestion
 	for _, h := range hits {
-		if len(sugg) == 5 {
+		if len(sugg) == maxSuggestions {
 			break
 		}
 		sugg = append(sugg, s.suggestion(h.ent))
@@ -419,39 +450,7 @@ func (s *Store) Complete(prefix string, n int) []Suggestion {
 	if f == "" || n <= 0 {
 		return nil
 	}
-	ix := s.names
-	i := sort.Search(len(ix.prefix), func(i int) bool { return ix.prefix[i].name >= f })
-	type hit struct {
-		ent  entity
-		rank int
-	}
-	seen := map[entity]bool{}
-	var hits []hit
-	for ; i < len(ix.prefix) && strings.HasPrefix(ix.prefix[i].name, f); i++ {
-		ne := ix.prefix[i]
-		if seen[ne.ent] {
-			continue
-		}
-		seen[ne.ent] = true
-		rank := 2
-		if ne.ent.topic != "" || s.byCode[ne.ent.code] != nil {
-			rank = 0
-		}
-		hits = append(hits, hit{ne.ent, rank})
-	}
-	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].rank != hits[j].rank {
-			return hits[i].rank < hits[j].rank
-		}
-		return s.suggestion(hits[i].ent).Name < s.suggestion(hits[j].ent).Name
-	})
-	var out []Suggestion
-	for _, h := range hits {
-		if len(out) == n {
-			break
-		}
-		out = append(out, s.suggestion(h.ent))
-	}
+	out := s.prefixMatches(f, n)
 	if len(out) < n && len(f) >= 3 {
 		if m := s.Resolve(prefix); m.Kind == MatchCountry || m.Kind == MatchNoData || m.Kind == MatchTopic {
 			out = appendNew(out, s.suggestion(entity{code: m.Code, topic: topicID(m)}), n)
@@ -460,6 +459,59 @@ func (s *Store) Complete(prefix string, n int) []Suggestion {
 				out = appendNew(out, sg, n)
 			}
 		}
+	}
+	return out
+}
+
+// prefixMatches returns up to n entities with a name, or a word of a name,
+// starting with the folded prefix f: countries on record and topics first,
+// a name's start before a later word, data and English names before other
+// languages, then by name.
+func (s *Store) prefixMatches(f string, n int) []Suggestion {
+	ix := s.names
+	i := sort.Search(len(ix.prefix), func(i int) bool { return ix.prefix[i].name >= f })
+	type hit struct {
+		ent  entity
+		rank int
+	}
+	best := map[entity]int{}
+	var hits []hit
+	for ; i < len(ix.prefix) && strings.HasPrefix(ix.prefix[i].name, f); i++ {
+		ne := ix.prefix[i]
+		rank := 4
+		if ne.ent.topic != "" || s.byCode[ne.ent.code] != nil {
+			rank = 0
+		}
+		if ne.mid {
+			rank++
+		}
+		if ne.prio == prioOther {
+			rank += 2
+		}
+		if r, ok := best[ne.ent]; ok {
+			if rank < r {
+				best[ne.ent] = rank
+			}
+			continue
+		}
+		best[ne.ent] = rank
+		hits = append(hits, hit{ent: ne.ent})
+	}
+	for i := range hits {
+		hits[i].rank = best[hits[i].ent]
+	}
+	sort.SliceStable(hits, func(i, j int) bool {
+		if hits[i].rank != hits[j].rank {
+			return hits[i].rank < hits[j].rank
+		}
+		return s.suggestion(hits[i].ent).Name < s.suggestion(hits[j].ent).Name
+	})
+	out := make([]Suggestion, 0, min(n, len(hits)))
+	for _, h := range hits {
+		if len(out) == n {
+			break
+		}
+		out = append(out, s.suggestion(h.ent))
 	}
 	return out
 }
