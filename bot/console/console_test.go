@@ -1,0 +1,85 @@
+package console_test
+
+import (
+	"bytes"
+	"context"
+	"flag"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/bot/console"
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden transcript")
+
+// TestTranscript replays a session against the real store and compares the
+// whole screen with testdata/transcript.golden.
+func TestTranscript(t *testing.T) {
+	store, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := strings.Join([]string{"/agreement uganda", "ugnada", "list refused", "", "France", "xyzzy", "from cuba", "quit", "never read"}, "\n")
+	var out bytes.Buffer
+	if err := console.Run(context.Background(), bot.New(store, bot.Options{Version: "test"}), strings.NewReader(in), &out, "banner"); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if strings.Contains(got, "never read") {
+		t.Error("input after quit was answered")
+	}
+	const path = "testdata/transcript.golden"
+	if *update {
+		os.WriteFile(path, []byte(got), 0o644)
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != string(want) {
+		t.Errorf("transcript differs from %s (go test ./bot/console -update to accept):\n%s", path, got)
+	}
+}
+
+func TestLongLineIsRefusedPolitely(t *testing.T) {
+	var asked []string
+	h := bot.HandlerFunc(func(_ context.Context, q bot.Query) bot.Reply {
+		asked = append(asked, q.Text)
+		return bot.Reply{Kind: bot.KindHelp, Title: "answer to " + q.Text}
+	})
+	in := strings.Repeat("x", 10000) + "\nuganda\n"
+	var out bytes.Buffer
+	if err := console.Run(context.Background(), h, strings.NewReader(in), &out, ""); err != nil {
+		t.Fatal(err)
+	}
+	if len(asked) != 1 || asked[0] != "uganda" {
+		t.Errorf("handler asked %q, want only uganda", asked)
+	}
+	if !strings.Contains(out.String(), "longer than 4096 bytes") || !strings.Contains(out.String(), "answer to uganda") {
+		t.Errorf("output:\n%s", out.String())
+	}
+}
+
+func TestStopsOnContextCancel(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- console.Run(ctx, bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply { return bot.Reply{} }), pr, io.Discard, "")
+	}()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run = %v, want nil on cancel", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after cancel while input was still open")
+	}
+}
