@@ -33,8 +33,14 @@ func (s *Store) index(p *problems) {
 	for _, t := range s.topics {
 		sortTimeline(t.Timeline)
 	}
+	// The two biggest indexes are independent: build them side by side.
+	done := make(chan struct{})
+	go func() {
+		s.buildSearch()
+		close(done)
+	}()
 	s.buildNames(p)
-	s.buildSearch()
+	<-done
 	s.buildFrom()
 	s.buildEvents()
 }

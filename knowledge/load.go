@@ -8,9 +8,11 @@ import (
 	"io/fs"
 	"path"
 	"regexp"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -193,7 +195,9 @@ func (p *problems) decodeStrict(file string, data []byte, v any) bool {
 		for _, e := range te.Errors {
 			p.addYAML(file, e)
 		}
-		return false
+		// The decoder skipped only the bad fields: check the rest too, so
+		// that every problem in the file is reported at once.
+		return true
 	}
 	p.addYAML(file, strings.TrimPrefix(err.Error(), "yaml: "))
 	return false
@@ -262,6 +266,15 @@ func Load(fsys fs.FS) (*Store, error) {
 			}
 		}
 	}
+	// Country files are decoded in parallel (YAML parsing dominates start-up),
+	// then validated in file order so problems come out deterministically.
+	type decoded struct {
+		name string
+		cf   countryFile
+		ok   bool
+		p    problems
+	}
+	var todo []*decoded
 	for _, f := range files {
 		name := f.Name()
 		switch {
@@ -273,21 +286,36 @@ func Load(fsys fs.FS) (*Store, error) {
 			p.add(name, 0, "unexpected data file: country files are named by their ISO code in lower case, e.g. ug.yaml")
 			continue
 		}
-		b := read(name)
-		if b == nil {
-			continue
-		}
-		var cf countryFile
-		if p.decodeStrict(name, b, &cf) {
-			s.loadCountry(&p, name, cf)
+		todo = append(todo, &decoded{name: name})
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for _, d := range todo {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			b, err := fs.ReadFile(fsys, d.name)
+			if err != nil {
+				d.p.add(d.name, 0, "cannot read: %v", err)
+				return
+			}
+			d.ok = d.p.decodeStrict(d.name, b, &d.cf)
+		}()
+	}
+	wg.Wait()
+	for _, d := range todo {
+		p.list = append(p.list, d.p.list...)
+		if d.ok {
+			s.loadCountry(&p, d.name, d.cf)
 		}
 	}
 	if len(s.countries) == 0 && len(p.list) == 0 {
 		p.add(".", 0, "no country files found")
 	}
-	if len(p.list) == 0 {
-		s.index(&p)
-	}
+	// Index even when problems were found: indexing finds more (aliases
+	// claimed twice), and every problem is reported at once.
+	s.index(&p)
 	if len(p.list) > 0 {
 		sort.SliceStable(p.list, func(i, j int) bool {
 			if p.list[i].File != p.list[j].File {
@@ -475,7 +503,7 @@ func (s *Store) loadCountry(p *problems, file string, f countryFile) {
 		p.add(file, f.Code.Line, "country %s is defined twice", code)
 		return
 	}
-	c := &Country{Code: code, Name: clean(f.Name.V), Status: Status(f.Status.V), Disputed: f.Disputed, Summary: clean(f.Summary.V), File: file}
+	c := &Country{Code: code, Name: clean(f.Name.V), Status: Status(f.Status.V), Disputed: f.Disputed, Summary: clean(f.Summary.V), File: file, nameLines: []int{f.Name.Line}}
 	if c.Name == "" {
 		p.add(file, f.Name.Line, "missing name")
 	}
@@ -493,6 +521,7 @@ func (s *Store) loadCountry(p *problems, file string, f countryFile) {
 			continue
 		}
 		c.Aliases = append(c.Aliases, a.V)
+		c.nameLines = append(c.nameLines, a.Line)
 	}
 	c.Accepts = s.facts(p, file, "accepts", f.Accepts)
 	c.Conditions = s.facts(p, file, "conditions", f.Conditions)

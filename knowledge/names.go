@@ -87,7 +87,8 @@ func wordSet(words string) map[string]bool {
 
 func (s *Store) buildNames(p *problems) {
 	ix := &nameIndex{exact: map[string]nameEntry{}, codes: map[string]string{}}
-	claimed := map[string]string{} // folded data alias -> code, to catch two countries claiming one alias
+	claimed := map[string]string{}  // folded data alias -> code, to catch two countries claiming one alias
+	claimedLine := map[string]int{} // folded data alias -> its line in the claiming file
 	add := func(name string, e entity, prio int) {
 		f := fold(name)
 		if f == "" {
@@ -100,13 +101,18 @@ func (s *Store) buildNames(p *problems) {
 	}
 	for _, c := range s.countries {
 		e := entity{code: c.Code}
-		for _, n := range append([]string{c.Name}, c.Aliases...) {
+		for i, n := range append([]string{c.Name}, c.Aliases...) {
+			line := 0
+			if i < len(c.nameLines) {
+				line = c.nameLines[i]
+			}
 			f := fold(n)
 			if other, ok := claimed[f]; ok && other != c.Code {
-				p.add(fileOf(c), 0, "alias %q is also claimed by %s", n, s.byCode[other].File)
+				p.add(fileOf(c), line, "alias %q is also claimed by %s", n, s.byCode[other].File)
 				continue
 			}
 			claimed[f] = c.Code
+			claimedLine[f] = line
 			add(n, e, prioData)
 		}
 	}
@@ -118,7 +124,7 @@ func (s *Store) buildNames(p *problems) {
 			if other, ok := claimed[f]; ok && other != code && i == 0 {
 				// A data alias that is another country's English name is a
 				// look-alike trap (e.g. "Guinea" on Equatorial Guinea).
-				p.add(s.byCode[other].File, 0, "alias %q is the English name of %s", n, code)
+				p.add(s.byCode[other].File, claimedLine[f], "alias %q is the English name of %s", n, code)
 			}
 			prio := prioOther
 			if i == 0 {

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"strings"
+	"sync"
 	"unicode"
 
 	"golang.org/x/text/cases"
@@ -97,6 +98,19 @@ func iso3(code string) string {
 	return c
 }
 
+// folder pools the stateful, costly-to-build transformers fold needs.
+type folder struct {
+	strip transform.Transformer
+	fold  cases.Caser
+}
+
+var folders = sync.Pool{New: func() any {
+	return &folder{
+		strip: transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC),
+		fold:  cases.Fold(),
+	}
+}}
+
 // fold normalises text for matching: Unicode case folding, accents removed,
 // punctuation turned into spaces, spaces collapsed. "Panamá" and "PANAMA"
 // both fold to "panama"; "Côte d’Ivoire" folds to "cote d ivoire".
@@ -104,12 +118,13 @@ func fold(s string) string {
 	if ascii(s) {
 		return foldASCII(s)
 	}
-	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	out, _, err := transform.String(t, s)
+	f := folders.Get().(*folder)
+	out, _, err := transform.String(f.strip, s)
 	if err != nil {
 		out = s
 	}
-	out = cases.Fold().String(out)
+	out = f.fold.String(out)
+	folders.Put(f)
 	var b strings.Builder
 	b.Grow(len(out))
 	space := true

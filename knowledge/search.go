@@ -55,8 +55,21 @@ func tokens(text string) []string { return strings.Fields(fold(text)) }
 
 func stem(w string) string { return english.Stem(w, true) }
 
+// stems memoises stem while an index is built: most words repeat.
+type stems map[string]string
+
+func (c stems) of(w string) string {
+	s, ok := c[w]
+	if !ok {
+		s = stem(w)
+		c[w] = s
+	}
+	return s
+}
+
 func (s *Store) buildSearch() {
 	ix := &searchIndex{postings: map[string][]posting{}}
+	memo := stems{}
 	addDoc := func(d searchDoc, weighted map[string][]string) {
 		id := len(ix.docs)
 		tf := map[string]float64{}
@@ -69,7 +82,7 @@ func (s *Store) buildSearch() {
 					if searchStop[t] {
 						continue
 					}
-					tf[stem(t)] += w.weight
+					tf[memo.of(t)] += w.weight
 					d.length += w.weight
 				}
 			}
@@ -81,7 +94,7 @@ func (s *Store) buildSearch() {
 	}
 	for _, c := range s.countries {
 		body := c.bodyTexts(s)
-		d := searchDoc{country: c, sentences: sentences(append([]string{c.Summary}, body...))}
+		d := searchDoc{country: c, sentences: sentences(memo, append([]string{c.Summary}, body...))}
 		addDoc(d, map[string][]string{"name": append([]string{c.Name}, c.Aliases...), "summary": {c.Summary}, "body": body})
 	}
 	for _, t := range s.topics {
@@ -92,7 +105,7 @@ func (s *Store) buildSearch() {
 		for _, e := range t.Timeline {
 			body = append(body, e.Text)
 		}
-		d := searchDoc{topic: t, sentences: sentences(append([]string{t.Summary}, body...))}
+		d := searchDoc{topic: t, sentences: sentences(memo, append([]string{t.Summary}, body...))}
 		addDoc(d, map[string][]string{"name": append([]string{t.Title, t.ID}, t.Aliases...), "summary": {t.Summary}, "body": body})
 	}
 	total := 0.0
@@ -131,13 +144,13 @@ func (c *Country) bodyTexts(s *Store) []string {
 }
 
 // sentences splits texts into sentences and precomputes their stems.
-func sentences(texts []string) []sentence {
+func sentences(memo stems, texts []string) []sentence {
 	var out []sentence
 	for _, t := range texts {
 		for _, st := range splitSentences(t) {
 			set := map[string]bool{}
 			for _, w := range tokens(st) {
-				set[stem(w)] = true
+				set[memo.of(w)] = true
 			}
 			stems := make([]string, 0, len(set))
 			for w := range set {

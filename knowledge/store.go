@@ -138,6 +138,8 @@ type Country struct {
 	Timeline    []Event
 
 	File string // the data file it came from
+
+	nameLines []int // lines of Name and Aliases in File, for load problems
 }
 
 // Topic is a subject that is not a country: law, court, overview, money.

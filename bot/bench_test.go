@@ -1,0 +1,40 @@
+package bot_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/agreementbot/agreementbot/bot"
+)
+
+// Each benchmark runs the whole answer path: parse, resolve, build the
+// reply and render its plain text.
+func benchAnswer(b *testing.B, text string) {
+	bt := testBot()
+	ctx := context.Background()
+	q := bot.Query{Text: text, Platform: "bench"}
+	b.ReportAllocs()
+	for b.Loop() {
+		r := bt.Handle(ctx, q)
+		if len(r.Text()) == 0 {
+			b.Fatal("empty answer")
+		}
+	}
+}
+
+func BenchmarkAnswerExact(b *testing.B)    { benchAnswer(b, "uganda") }
+func BenchmarkAnswerMisspelt(b *testing.B) { benchAnswer(b, "guatamala") }
+func BenchmarkAnswerQuestion(b *testing.B) { benchAnswer(b, "does rwanda take deportees?") }
+func BenchmarkAnswerSearch(b *testing.B)   { benchAnswer(b, "search children") }
+func BenchmarkAnswerFrom(b *testing.B)     { benchAnswer(b, "from cuba") }
+
+func BenchmarkComplete3(b *testing.B) {
+	bt := testBot()
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if n := len(bt.Complete(ctx, "gua")); n == 0 || n > 25 {
+			b.Fatalf("%d choices", n)
+		}
+	}
+}

@@ -1,0 +1,442 @@
+package knowledge_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+const baseSources = `- id: S1
+  outlet: Test Wire
+  title: A report
+  date: "2025-08-19"
+  urls:
+    - "https://example.org/s1"
+- id: S2
+  outlet: Other Paper
+  urls: ["https://example.org/s2", "http://mirror.example.net/s2"]
+`
+
+const baseTopics = `- id: law
+  title: The law
+  aliases: [legal basis]
+  summary: What the law says.
+  facts:
+    - text: A fact about the law.
+      sources: [S1]
+`
+
+const baseNationalities = `demonyms:
+  UG: [Ugandan, Ugandans]
+  KE: [Kenyan, Kenyans]
+groups:
+  east:
+    name: East African test group
+    codes: [UG, KE]
+`
+
+// country returns a valid country file; extra lines are appended at the
+// top level.
+func country(code, name string, extra ...string) string {
+	s := fmt.Sprintf(`code: %s
+name: %s
+status: agreed
+summary: >-
+  %s agreed to take people.
+accepts:
+  - text: Nationals of neighbouring countries.
+    sources: [S1]
+timeline:
+  - date: "2025-08-19"
+    status: agreed
+    text: Agreement reported.
+    sources: [S1, S2]
+`, code, name, name)
+	for _, e := range extra {
+		s += e + "\n"
+	}
+	return s
+}
+
+// dataFS is a small valid data directory; files override or add files.
+func dataFS(files map[string]string) fstest.MapFS {
+	m := fstest.MapFS{
+		"sources.yaml":       {Data: []byte(baseSources)},
+		"topics.yaml":        {Data: []byte(baseTopics)},
+		"nationalities.yaml": {Data: []byte(baseNationalities)},
+		"ug.yaml":            {Data: []byte(country("UG", "Uganda"))},
+		"README.md":          {Data: []byte("not data\n")},
+	}
+	for name, text := range files {
+		if text == "" {
+			delete(m, name)
+			continue
+		}
+		m[name] = &fstest.MapFile{Data: []byte(text)}
+	}
+	return m
+}
+
+// at names the place a problem must be reported: the file, and the line of
+// that file containing marker (0 when marker is "").
+type at struct {
+	file, marker string
+}
+
+func (a at) line(t *testing.T, fsys fstest.MapFS) int {
+	t.Helper()
+	if a.marker == "" {
+		return 0
+	}
+	f := fsys[a.file]
+	if f == nil {
+		t.Fatalf("test bug: no file %s", a.file)
+	}
+	found := 0
+	for i, l := range strings.Split(string(f.Data), "\n") {
+		if strings.Contains(l, a.marker) {
+			if found != 0 {
+				t.Fatalf("test bug: marker %q is on lines %d and %d of %s", a.marker, found, i+1, a.file)
+			}
+			found = i + 1
+		}
+	}
+	if found == 0 {
+		t.Fatalf("test bug: marker %q not in %s", a.marker, a.file)
+	}
+	return found
+}
+
+func loadErr(t *testing.T, fsys fstest.MapFS) *knowledge.LoadError {
+	t.Helper()
+	s, err := knowledge.Load(fsys)
+	if err == nil {
+		t.Fatalf("Load succeeded (%d countries), want a *LoadError", len(s.Countries()))
+	}
+	if s != nil {
+		t.Errorf("Load returned a store with an error")
+	}
+	var le *knowledge.LoadError
+	if !errors.As(err, &le) {
+		t.Fatalf("Load error %v (%T), want a *LoadError", err, err)
+	}
+	return le
+}
+
+// hasProblem reports whether le holds a problem at the place, with a
+// message containing word.
+func hasProblem(le *knowledge.LoadError, file string, line int, word string) bool {
+	for _, p := range le.Problems {
+		if p.File == file && p.Line == line && strings.Contains(strings.ToLower(p.Msg), strings.ToLower(word)) {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLoadValid(t *testing.T) {
+	fsys := dataFS(map[string]string{
+		// XK is not an ISO 3166-1 code, but the loader allows it for Kosovo,
+		// in a file name, a code and a received nationality.
+		"xk.yaml": country("XK", "Kosovo", "received:\n  - code: XK\n    count: 1\n    sources: [S2]\n  - code: UG\n    sources: [S2]"),
+		"ke.yaml": country("KE", "Kenya", "aliases: [Republic of Kenya]", "groups:\n  - name: East Africans\n    group: east\n    sources: [S1]"),
+	})
+	s, err := knowledge.Load(fsys)
+	if err != nil {
+		t.Fatalf("Load(valid data) = %v", err)
+	}
+	if got := len(s.Countries()); got != 3 {
+		t.Errorf("len(Countries()) = %d, want 3", got)
+	}
+	xk := s.Country("XK")
+	if xk == nil || xk.Name != "Kosovo" || xk.File != "xk.yaml" {
+		t.Fatalf("Country(XK) = %+v, want Kosovo from xk.yaml", xk)
+	}
+	if len(xk.Received) != 2 || xk.Received[0].Code != "XK" || xk.Received[0].Count != 1 {
+		t.Errorf("Country(XK).Received = %+v, want XK (1) and UG", xk.Received)
+	}
+	if g := s.Country("KE").Groups; len(g) != 1 || strings.Join(g[0].Codes, ",") != "UG,KE" {
+		t.Errorf("Country(KE).Groups = %+v, want the east group expanded to UG,KE", g)
+	}
+	if m := s.Resolve("republic of kenya"); m.Kind != knowledge.MatchCountry || m.Code != "KE" {
+		t.Errorf("Resolve(%q) = %v %q, want the alias to find KE", "republic of kenya", m.Kind, m.Code)
+	}
+	if got := s.AsOf().ISO(); got != "2025-08-19" {
+		t.Errorf("AsOf() = %s, want 2025-08-19", got)
+	}
+	if src := s.Source("S2"); src == nil || len(src.URLs) != 2 || src.Title != "" || src.Date.Known() {
+		t.Errorf("Source(S2) = %+v, want two URLs and no title or date", src)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  at
+		word  string // in the problem's message
+	}{
+		{
+			name:  "unknown top-level field",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "stauts: signed")},
+			want:  at{"ug.yaml", "stauts:"}, word: "stauts",
+		},
+		{
+			name: "misspelt field in a timeline event",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda",
+				"conditions:\n  - text: No minors.\n    soruces: [S1]")},
+			want: at{"ug.yaml", "soruces:"}, word: "soruces",
+		},
+		{
+			name:  "misspelt field in sources.yaml",
+			files: map[string]string{"sources.yaml": baseSources + "- id: S3\n  outlet: X\n  url: [\"https://example.org/3\"]\n"},
+			want:  at{"sources.yaml", "  url: ["}, word: "url",
+		},
+		{
+			name:  "month 13",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "notes:\n  - text: n\n    sources: [S1]") + "  - date: \"2025-13-01\"\n    text: Bad.\n    sources: [S1]\n"},
+			want:  at{"ug.yaml", "2025-13-01"}, word: "2025-13-01",
+		},
+		{
+			name:  "February 30",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda") + "  - date: \"2025-02-30\"\n    text: Bad.\n    sources: [S1]\n"},
+			want:  at{"ug.yaml", "2025-02-30"}, word: "2025-02-30",
+		},
+		{
+			name:  "month written in words",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda") + "  - date: Aug 2025\n    text: Bad.\n    sources: [S1]\n"},
+			want:  at{"ug.yaml", "Aug 2025"}, word: "Aug 2025",
+		},
+		{
+			name:  "malformed source date",
+			files: map[string]string{"sources.yaml": baseSources + "- id: S3\n  outlet: X\n  date: 19/08/2025\n  urls: [\"https://example.org/3\"]\n"},
+			want:  at{"sources.yaml", "19/08/2025"}, word: "19/08/2025",
+		},
+		{
+			name:  "unknown headline status",
+			files: map[string]string{"ug.yaml": strings.Replace(country("UG", "Uganda"), "status: agreed\nsummary", "status: singed\nsummary", 1)},
+			want:  at{"ug.yaml", "singed"}, word: "singed",
+		},
+		{
+			name:  "unknown event status",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda") + "  - date: \"2025-09\"\n    status: deported\n    text: x\n    sources: [S1]\n"},
+			want:  at{"ug.yaml", "deported"}, word: "deported",
+		},
+		{
+			name:  "code ZZ",
+			files: map[string]string{"zz.yaml": country("ZZ", "Nowhere")},
+			want:  at{"zz.yaml", "code: ZZ"}, word: "ZZ",
+		},
+		{
+			name:  "code UK (the ISO code is GB)",
+			files: map[string]string{"uk.yaml": country("UK", "United Kingdom")},
+			want:  at{"uk.yaml", "code: UK"}, word: "UK",
+		},
+		{
+			name:  "code YU (withdrawn)",
+			files: map[string]string{"yu.yaml": country("YU", "Yugoslavia")},
+			want:  at{"yu.yaml", "code: YU"}, word: "YU",
+		},
+		{
+			name:  "alpha-3 code",
+			files: map[string]string{"ug.yaml": country("UGA", "Uganda")},
+			want:  at{"ug.yaml", "code: UGA"}, word: "UGA",
+		},
+		{
+			name:  "lower-case code",
+			files: map[string]string{"ug.yaml": country("ug", "Uganda")},
+			want:  at{"ug.yaml", "code: ug"}, word: "ug",
+		},
+		{
+			name:  "file name does not match the code",
+			files: map[string]string{"ug.yaml": country("KE", "Kenya")},
+			want:  at{"ug.yaml", "code: KE"}, word: "ke.yaml",
+		},
+		{
+			name:  "invalid received nationality",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "received:\n  - code: SU\n    sources: [S1]")},
+			want:  at{"ug.yaml", "code: SU"}, word: "SU",
+		},
+		{
+			name:  "invalid group code",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "groups:\n  - name: Some\n    codes: [KE, XX]\n    sources: [S1]")},
+			want:  at{"ug.yaml", "codes: [KE, XX]"}, word: "XX",
+		},
+		{
+			name:  "fact cites an unknown source",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "numbers:\n  - text: Ten people.\n    sources:\n      - S1\n      - S99")},
+			want:  at{"ug.yaml", "S99"}, word: "S99",
+		},
+		{
+			name:  "topic fact cites an unknown source",
+			files: map[string]string{"topics.yaml": baseTopics + "    - text: Another.\n      sources: [S404]\n"},
+			want:  at{"topics.yaml", "S404"}, word: "S404",
+		},
+		{
+			name:  "fact cites no source",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "numbers:\n  - text: Ten unsourced people.")},
+			want:  at{"ug.yaml", "Ten unsourced people"}, word: "no source",
+		},
+		{
+			name:  "source without outlet",
+			files: map[string]string{"sources.yaml": baseSources + "- id: S3\n  title: Anonymous\n  urls: [\"https://example.org/3\"]\n"},
+			want:  at{"sources.yaml", "id: S3"}, word: "outlet",
+		},
+		{
+			name:  "source with a blank outlet",
+			files: map[string]string{"sources.yaml": baseSources + "- id: S3\n  outlet: \"  \"\n  urls: [\"https://example.org/3\"]\n"},
+			want:  at{"sources.yaml", "id: S3"}, word: "outlet",
+		},
+		{
+			name:  "source without URL",
+			files: map[string]string{"sources.yaml": baseSources + "- id: S3\n  outlet: Somebody\n"},
+			want:  at{"sources.yaml", "id: S3"}, word: "URL",
+		},
+		{
+			name:  "source with an empty URL list",
+			files: map[string]string{"sources.yaml": baseSources + "- id: S3\n  outlet: Somebody\n  urls: []\n"},
+			want:  at{"sources.yaml", "id: S3"}, word: "URL",
+		},
+		{
+			name:  "source URL that is not http(s)",
+			files: map[string]string{"sources.yaml": baseSources + "- id: S3\n  outlet: Somebody\n  urls:\n    - ftp://example.org/3\n"},
+			want:  at{"sources.yaml", "ftp://"}, word: "ftp://example.org/3",
+		},
+		{
+			name:  "duplicate source id",
+			files: map[string]string{"sources.yaml": baseSources + "- id: S2\n  outlet: Again\n  urls: [\"https://example.org/again\"]\n"},
+			want:  at{"sources.yaml", "outlet: Again"}, word: "S2",
+		},
+		{
+			name:  "unknown caveat",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "numbers:\n  - text: Ten.\n    sources: [S1]\n    caveat: dubious")},
+			want:  at{"ug.yaml", "dubious"}, word: "dubious",
+		},
+		{
+			name:  "unknown date without a note",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda") + "  - date: unknown\n    text: A flight landed.\n    sources: [S1]\n"},
+			want:  at{"ug.yaml", "date: unknown"}, word: "date_note",
+		},
+		{
+			name:  "missing timeline",
+			files: map[string]string{"ug.yaml": "code: UG\nname: Uganda\nstatus: agreed\nsummary: s\n"},
+			want:  at{"ug.yaml", ""}, word: "timeline",
+		},
+		{
+			name:  "missing summary",
+			files: map[string]string{"ug.yaml": strings.Replace(country("UG", "Uganda"), "summary: >-\n  Uganda agreed to take people.\n", "", 1)},
+			want:  at{"ug.yaml", ""}, word: "summary",
+		},
+		{
+			name: "two countries claim one alias",
+			files: map[string]string{
+				"ug.yaml": country("UG", "Uganda", "aliases: [Pearl of Africa]"),
+				"ke.yaml": country("KE", "Kenya", "aliases:\n  - Safari Land\n  - Pearl of Africa"),
+			},
+			// The problem is reported on the later file, by name: Uganda.
+			want: at{"ug.yaml", "Pearl of Africa"}, word: "Pearl of Africa",
+		},
+		{
+			name: "an alias is another country's English name",
+			files: map[string]string{
+				"gq.yaml": country("GQ", "Equatorial Guinea", "aliases:\n  - Republic of Equatorial Guinea\n  - Guinea"),
+			},
+			want: at{"gq.yaml", "  - Guinea"}, word: "Guinea",
+		},
+		{
+			name:  "a country file not named by a code",
+			files: map[string]string{"uganda.yaml": country("UG", "Uganda")},
+			want:  at{"uganda.yaml", ""}, word: "ISO code",
+		},
+		{
+			name:  "two YAML documents",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda") + "---\ncode: KE\n"},
+			want:  at{"ug.yaml", ""}, word: "document",
+		},
+		{
+			name:  "missing sources.yaml",
+			files: map[string]string{"sources.yaml": ""},
+			want:  at{"sources.yaml", ""}, word: "missing",
+		},
+		{
+			name:  "YAML syntax error",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda") + "  - date: [unclosed\n"},
+			want:  at{"ug.yaml", "[unclosed"}, word: "",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := dataFS(tt.files)
+			le := loadErr(t, fsys)
+			line := tt.want.line(t, fsys)
+			if !hasProblem(le, tt.want.file, line, tt.word) {
+				t.Errorf("Load: problems %v, want one at %s:%d mentioning %q", le.Problems, tt.want.file, line, tt.word)
+			}
+			// The message operators see names the file and the line.
+			loc := tt.want.file + ":"
+			if line > 0 {
+				loc = fmt.Sprintf("%s:%d:", tt.want.file, line)
+			}
+			if !strings.Contains(le.Error(), loc) {
+				t.Errorf("LoadError.Error() = %q, want it to contain %q", le.Error(), loc)
+			}
+		})
+	}
+}
+
+// TestLoadAllProblems puts problems of every kind in several files and
+// checks that one load reports all of them, not only the first.
+func TestLoadAllProblems(t *testing.T) {
+	fsys := dataFS(map[string]string{
+		"sources.yaml": baseSources + "- id: S3\n  title: No outlet here\n  urls: [\"https://example.org/3\"]\n- id: S4\n  outlet: No URL here\n",
+		"topics.yaml":  baseTopics + "    - text: Cites a ghost.\n      sources: [S404]\n",
+		"ug.yaml":      country("UG", "Uganda", "aliases: [Pearl of Africa]", "stauts: signed"),
+		"ke.yaml":      country("KE", "Kenya", "aliases: [Pearl of Africa]") + "  - date: \"2025-02-30\"\n    text: Bad day.\n    sources: [S1]\n",
+		"gq.yaml":      country("GQ", "Equatorial Guinea", "aliases: [Guinea]", "numbers:\n  - text: n\n    sources: [S1]\n    caveat: dubious"),
+		"zz.yaml":      country("ZZ", "Nowhere"),
+		"hn.yaml":      strings.Replace(country("HN", "Honduras"), "status: agreed\nsummary", "status: singed\nsummary", 1),
+		"ec.yaml":      country("EC", "Ecuador") + "  - date: unknown\n    text: Undated.\n    sources: [S99]\n",
+	})
+	le := loadErr(t, fsys)
+	want := []struct {
+		at   at
+		word string
+	}{
+		{at{"sources.yaml", "id: S3"}, "outlet"},
+		{at{"sources.yaml", "id: S4"}, "URL"},
+		{at{"topics.yaml", "S404"}, "S404"},
+		{at{"ug.yaml", "stauts"}, "stauts"},
+		{at{"ke.yaml", "2025-02-30"}, "2025-02-30"},
+		{at{"gq.yaml", "dubious"}, "dubious"},
+		{at{"gq.yaml", "aliases: [Guinea]"}, "Guinea"},
+		{at{"zz.yaml", "code: ZZ"}, "ZZ"},
+		{at{"hn.yaml", "singed"}, "singed"},
+		{at{"ec.yaml", "date: unknown"}, "date_note"},
+		{at{"ec.yaml", "S99"}, "S99"},
+	}
+	for _, w := range want {
+		line := w.at.line(t, fsys)
+		if !hasProblem(le, w.at.file, line, w.word) {
+			t.Errorf("missing problem at %s:%d mentioning %q", w.at.file, line, w.word)
+		}
+	}
+	// ug.yaml does not decode (unknown field), so the alias clash is
+	// reported on ke.yaml, the only other claimant that loaded... or on
+	// ug.yaml if it did: accept either, but require it.
+	clash := false
+	for _, p := range le.Problems {
+		if strings.Contains(p.Msg, "Pearl of Africa") {
+			clash = true
+		}
+	}
+	if !clash {
+		t.Errorf("no problem reports the alias %q claimed by ug.yaml and ke.yaml", "Pearl of Africa")
+	}
+	if t.Failed() {
+		t.Logf("all problems:\n%s", le.Error())
+	}
+}
