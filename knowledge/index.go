@@ -25,13 +25,16 @@ type EventHit struct {
 func (s *Store) index(p *problems) {
 	sort.Slice(s.countries, func(i, j int) bool { return s.countries[i].Name < s.countries[j].Name })
 	for _, c := range s.countries {
-		sortTimeline(c.Timeline)
+		checkOrder(p, c.File, c.Timeline)
 		if len(c.Payments) > 0 {
 			s.paid = append(s.paid, c)
 		}
 	}
 	for _, t := range s.topics {
-		sortTimeline(t.Timeline)
+		checkOrder(p, t.File, t.Timeline)
+	}
+	if len(p.list) > 0 {
+		return
 	}
 	// The two biggest indexes are independent: build them side by side.
 	done := make(chan struct{})
@@ -45,16 +48,22 @@ func (s *Store) index(p *problems) {
 	s.buildEvents()
 }
 
-// sortTimeline puts events oldest first, unknown dates last, keeping the
-// file's order among equals.
-func sortTimeline(ev []Event) {
-	sort.SliceStable(ev, func(i, j int) bool {
-		a, b := ev[i].Date, ev[j].Date
-		if a.Known() != b.Known() {
-			return a.Known()
+// checkOrder requires a timeline to be oldest first, as written: an event
+// may not start after a later event has certainly ended. Partial dates
+// overlap ("2025-08" and "2025-08-04" may come in either order, as the
+// editor knows best), and undated events may stand anywhere.
+func checkOrder(p *problems, file string, ev []Event) {
+	var prev *Event
+	for i := range ev {
+		e := &ev[i]
+		if !e.Date.Known() {
+			continue
 		}
-		return a.Earliest().Before(b.Earliest())
-	})
+		if prev != nil && prev.Date.Earliest().After(e.Date.Latest()) {
+			p.add(file, e.line, "timeline out of order: %s comes after %s; list events oldest first", e.Date.ISO(), prev.Date.ISO())
+		}
+		prev = e
+	}
 }
 
 func (s *Store) buildFrom() {

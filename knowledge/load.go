@@ -477,7 +477,7 @@ func (s *Store) timeline(p *problems, file string, in []eventFile) []Event {
 		if st != "" && !st.Valid() {
 			p.add(file, e.Status.Line, "timeline: unknown status %q", e.Status.V)
 		}
-		out = append(out, Event{Date: d, Status: st, Fact: Fact{
+		out = append(out, Event{Date: d, Status: st, line: e.Date.Line, Fact: Fact{
 			Text:    clean(e.Text.V),
 			Sources: s.refs(p, file, line, e.Sources, "timeline event"),
 			Caveat:  caveat(p, file, e.Caveat),

@@ -90,6 +90,7 @@ type Event struct {
 	Date   Date
 	Status Status // the stage it marks, or ""
 	Fact
+	line int // where it is in its file
 }
 
 // Group is a named group of nationalities a country agreed to take.
