@@ -69,7 +69,7 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 		r.AsOf = b.asOf
 	}
 	switch r.Kind {
-	case KindHelp, KindAbout, KindNotFound, KindRefused:
+	case KindHelp, KindAbout, KindNotFound, KindRateLimited, KindError:
 		r.Visibility = Private
 	default:
 		r.Visibility = b.opts.Visibility

@@ -23,7 +23,12 @@ const (
 	KindLatest      Kind = "latest"       // newest events (latest, since)
 	KindAbout       Kind = "about"        // what the bot covers
 	KindHelp        Kind = "help"         // usage, possibly after a stated problem
-	KindRefused     Kind = "refused"      // rate-limited or failed: a short private apology
+	KindRateLimited Kind = "rate_limited" // too many questions: a friendly private note
+	KindError       Kind = "error"        // answering failed: a short private apology
+
+	// KindRefused is the old name of KindRateLimited, kept until the
+	// adapters move over.
+	KindRefused = KindRateLimited
 )
 
 // Visibility says who sees a reply: the whole channel or only the asker.
