@@ -48,7 +48,7 @@ var variables = []variable{
 	{"LOG_FORMAT", "text", false, "text or json."},
 	{"LOG_LEVEL", "info", false, "debug, info, warn or error. debug also logs query text."},
 	{"RATE_LIMIT_PER_USER", "20/min", false, "Answers per user, as N/sec, N/min or N/hour; 0 turns the limit off."},
-	{"RATE_LIMIT_GLOBAL", "600/min", false, "Answers for the whole process, same format; 0 turns the limit off."},
+	{"RATE_LIMIT_GLOBAL", "3000/min", false, "Answers for the whole process, same format; 0 turns the limit off."},
 	{"SHUTDOWN_TIMEOUT", "10s", false, "How long to drain on SIGINT/SIGTERM (a Go duration)."},
 	{"MAX_BODY_BYTES", "65536", false, "Largest HTTP request body accepted, in bytes."},
 }

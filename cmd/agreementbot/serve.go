@@ -2,27 +2,373 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/bot/discord"
+	"github.com/agreementbot/agreementbot/bot/ratelimit"
+	"github.com/agreementbot/agreementbot/bot/slack"
+	"github.com/agreementbot/agreementbot/internal/metrics"
 	"github.com/agreementbot/agreementbot/knowledge"
 )
 
-// serve runs the configured platforms until ctx ends. (Wired as the
-// adapters land.)
+// current is the bot answering now. A reload (SIGHUP) builds and validates
+// a new store, then swaps the whole bot in one atomic store, so each request
+// sees one consistent snapshot.
+type current struct{ p atomic.Pointer[bot.Bot] }
+
+func (c *current) Handle(ctx context.Context, q bot.Query) bot.Reply {
+	return c.p.Load().Handle(ctx, q)
+}
+func (c *current) Complete(ctx context.Context, prefix string) []bot.Choice {
+	return c.p.Load().Complete(ctx, prefix)
+}
+
+// health tracks what /readyz reports.
+type health struct {
+	draining atomic.Bool
+	mu       sync.Mutex
+	down     map[string]bool // configured chat connections currently down
+}
+
+func (h *health) set(platform string, up bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if up {
+		delete(h.down, platform)
+	} else {
+		h.down[platform] = true
+	}
+}
+
+func (h *health) ready() (bool, string) {
+	if h.draining.Load() {
+		return false, "draining"
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for p := range h.down {
+		return false, p + " connection down"
+	}
+	return true, "ready"
+}
+
+// service is everything serve runs, built by newService so tests can drive it.
+type service struct {
+	cfg     *config
+	log     *slog.Logger
+	metrics *metrics.Metrics
+	bot     *current
+	handler bot.Handler // bot + recovery + rate limits + metrics
+	health  *health
+}
+
+func newService(cfg *config, log *slog.Logger, store *knowledge.Store, b *bot.Bot) *service {
+	s := &service{cfg: cfg, log: log, metrics: metrics.New(), bot: &current{}, health: &health{down: map[string]bool{}}}
+	s.bot.p.Store(b)
+	s.metrics.Store(store.AsOfTime(), len(store.Countries()))
+	recovered := bot.Recover(s.bot, func(v any, stack []byte) {
+		s.metrics.Panic()
+		log.Error("panic while answering", "panic", fmt.Sprint(v), "stack", string(stack))
+	})
+	lim := ratelimit.New(recovered, ratelimit.Rate(cfg.RatePerUser), ratelimit.Rate(cfg.RateGlobal), time.Now)
+	lim.OnLimited = s.metrics.RateLimited
+	s.handler = s.metrics.Wrap(lim, log)
+	return s
+}
+
+// completer answers autocomplete with panic recovery: a bad suggestion
+// must never take the process down.
+func (s *service) completer() bot.Completer {
+	return bot.CompleterFunc(func(ctx context.Context, prefix string) (out []bot.Choice) {
+		defer func() {
+			if v := recover(); v != nil {
+				s.metrics.Panic()
+				s.log.Error("panic while completing", "panic", fmt.Sprint(v))
+				out = nil
+			}
+		}()
+		return s.bot.Complete(ctx, prefix)
+	})
+}
+
+// reload loads the data again; a bad reload keeps the previous data.
+func (s *service) reload() {
+	store, err := loadStore(s.cfg)
+	if err != nil {
+		s.metrics.Reload("error")
+		s.log.Error("reload failed; still serving the previous data", "error", err.Error())
+		return
+	}
+	s.bot.p.Store(bot.New(store, bot.Options{Visibility: s.cfg.Visibility, Version: buildVersion()}))
+	s.metrics.Store(store.AsOfTime(), len(store.Countries()))
+	s.metrics.Reload("ok")
+	s.log.Info("data reloaded", "countries", len(store.Countries()), "as_of", store.AsOf().ISO())
+}
+
+func (s *service) hooks(platform string) (sig, reconnect func(), connected func(bool)) {
+	return func() { s.metrics.SignatureFailure(platform) },
+		func() { s.metrics.Reconnect(platform) },
+		func(up bool) { s.metrics.Connected(platform, up); s.health.set(platform, up) }
+}
+
+func (s *service) slackConfig() slack.Config {
+	sig, rec, conn := s.hooks("slack")
+	return slack.Config{
+		BotToken: s.cfg.SlackBotToken, AppToken: s.cfg.SlackAppToken, SigningSecret: s.cfg.SlackSigningSecret,
+		APIURL: s.cfg.SlackAPIURL, MaxBodyBytes: s.cfg.MaxBodyBytes, Logger: s.log.With("platform", "slack"),
+		Hooks: slack.Hooks{SignatureFailure: sig, Reconnect: rec, Connected: conn},
+	}
+}
+
+func (s *service) discordConfig() discord.Config {
+	sig, rec, conn := s.hooks("discord")
+	return discord.Config{
+		BotToken: s.cfg.DiscordBotToken, AppID: s.cfg.DiscordAppID, PublicKey: s.cfg.DiscordPublicKey,
+		GuildID: s.cfg.DiscordGuildID, APIURL: s.cfg.DiscordAPIURL,
+		ShardID: s.cfg.DiscordShardID, ShardCount: s.cfg.DiscordShardCount,
+		RegisterCommands: s.cfg.DiscordRegister, MaxBodyBytes: s.cfg.MaxBodyBytes,
+		Logger: s.log.With("platform", "discord"),
+		Hooks:  discord.Hooks{SignatureFailure: sig, Reconnect: rec, Connected: conn},
+	}
+}
+
+// mux builds the HTTP routes. A platform that is not configured has no
+// routes, so its paths answer 404.
+func (s *service) mux() (http.Handler, error) {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		io.WriteString(w, "ok\n")
+	})
+	m.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		ok, why := s.health.ready()
+		if !ok {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		io.WriteString(w, why+"\n")
+	})
+	if s.cfg.MetricsAddr == "" {
+		m.Handle("GET /metrics", s.metrics.Handler())
+	}
+	if s.cfg.slackHTTP() {
+		h := slack.NewHTTPHandler(s.slackConfig(), s.handler)
+		m.Handle("/slack/commands", h)
+		m.Handle("/slack/events", h)
+	}
+	if s.cfg.discordHTTP() {
+		h, err := discord.NewHTTPHandler(s.discordConfig(), s.handler, s.completer())
+		if err != nil {
+			return nil, err
+		}
+		m.Handle("/discord/interactions", h)
+	}
+	return m, nil
+}
+
+func newServer(h http.Handler, log *slog.Logger) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      10 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+}
+
+// serve runs the HTTP server and, when all is set, the chat connections too,
+// until ctx ends (SIGINT/SIGTERM): then /readyz turns 503, the servers stop
+// accepting and finish in-flight requests, the chat connections close, and
+// it returns 0 within SHUTDOWN_TIMEOUT.
 func serve(ctx context.Context, cfg *config, log *slog.Logger, store *knowledge.Store, b *bot.Bot, all bool) int {
-	log.Error("no chat platform is built into this version yet")
-	return 1
+	s := newService(cfg, log, store, b)
+	runCtx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fatal := make(chan error, 4)
+	var wg sync.WaitGroup
+	var servers []*http.Server
+
+	listen := func(addr, what string, h http.Handler) bool {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			log.Error("cannot listen", "what", what, "addr", addr, "error", err.Error())
+			return false
+		}
+		srv := newServer(h, log)
+		servers = append(servers, srv)
+		log.Info("listening", "what", what, "addr", ln.Addr().String())
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				fatal <- fmt.Errorf("%s server: %w", what, err)
+			}
+		}()
+		return true
+	}
+
+	httpWanted := !all || cfg.slackHTTP() || cfg.discordHTTP()
+	if httpWanted {
+		mux, err := s.mux()
+		if err != nil {
+			log.Error("cannot start", "error", err.Error())
+			return 1
+		}
+		if !listen(cfg.HTTPAddr, "http", mux) {
+			return 1
+		}
+	}
+	if cfg.MetricsAddr != "" {
+		mm := http.NewServeMux()
+		mm.Handle("GET /metrics", s.metrics.Handler())
+		if !listen(cfg.MetricsAddr, "metrics", mm) {
+			return 1
+		}
+	}
+	if cfg.discordHTTP() && cfg.DiscordRegister && cfg.DiscordBotToken != "" && cfg.DiscordAppID != "" {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rctx, rcancel := context.WithTimeout(runCtx, 30*time.Second)
+			defer rcancel()
+			if err := discord.Register(rctx, s.discordConfig()); err != nil {
+				log.Error("registering the Discord command failed", "error", err.Error())
+			} else {
+				log.Info("Discord command registered")
+			}
+		}()
+	}
+	if all && cfg.slackSocket() {
+		sm, err := slack.NewSocketMode(s.slackConfig(), s.handler)
+		if err != nil {
+			log.Error("cannot start Slack Socket Mode", "error", err.Error())
+			return 1
+		}
+		s.health.set("slack", false)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := sm.Run(runCtx); err != nil {
+				fatal <- fmt.Errorf("slack: %w", err)
+			}
+		}()
+	}
+	if all && cfg.discordGateway() {
+		gw, err := discord.NewGateway(s.discordConfig(), s.handler, s.completer())
+		if err != nil {
+			log.Error("cannot start the Discord gateway", "error", err.Error())
+			return 1
+		}
+		s.health.set("discord", false)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := gw.Run(runCtx); err != nil {
+				fatal <- fmt.Errorf("discord: %w", err)
+			}
+		}()
+	}
+
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+
+	code := 0
+loop:
+	for {
+		select {
+		case <-ctx.Done():
+			log.Info("shutting down", "timeout", cfg.ShutdownTimeout.String())
+			break loop
+		case err := <-fatal:
+			log.Error("stopping", "error", err.Error())
+			code = 1
+			break loop
+		case <-hup:
+			s.reload()
+		}
+	}
+	s.health.draining.Store(true)
+	sctx, scancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer scancel()
+	for _, srv := range servers {
+		if err := srv.Shutdown(sctx); err != nil {
+			log.Warn("server did not drain in time", "error", err.Error())
+			srv.Close()
+		}
+	}
+	cancel()
+	done := make(chan struct{})
+	go func() { wg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-sctx.Done():
+		log.Warn("chat connections did not close within SHUTDOWN_TIMEOUT")
+	}
+	log.Info("stopped")
+	return code
 }
 
 func slackManifest(cfg *config, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "agreementbot: slack-manifest is not available yet")
-	return 1
+	b, err := slack.Manifest(cfg.PublicURL)
+	if err != nil {
+		fmt.Fprintf(stderr, "agreementbot: %v\n", err)
+		return 1
+	}
+	stdout.Write(b)
+	return 0
 }
 
 func discordCommands(ctx context.Context, cfg *config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "agreementbot: discord-commands is not available yet")
-	return 1
+	switch {
+	case len(args) == 0:
+		b, err := discord.CommandsJSON()
+		if err != nil {
+			fmt.Fprintf(stderr, "agreementbot: %v\n", err)
+			return 1
+		}
+		stdout.Write(append(b, '\n'))
+		return 0
+	case len(args) == 1 && (args[0] == "--register" || args[0] == "-register"):
+		var missing []string
+		if cfg.DiscordBotToken == "" {
+			missing = append(missing, "DISCORD_BOT_TOKEN")
+		}
+		if cfg.DiscordAppID == "" {
+			missing = append(missing, "DISCORD_APP_ID")
+		}
+		if len(missing) > 0 {
+			fmt.Fprintf(stderr, "agreementbot: discord-commands --register needs %v\n", missing)
+			return 2
+		}
+		s := &service{cfg: cfg, log: log, metrics: metrics.New(), health: &health{down: map[string]bool{}}}
+		rctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+		defer cancel()
+		if err := discord.Register(rctx, s.discordConfig()); err != nil {
+			fmt.Fprintf(stderr, "agreementbot: registering the Discord command: %v\n", err)
+			return 1
+		}
+		where := "globally (may take up to an hour to appear)"
+		if cfg.DiscordGuildID != "" {
+			where = "in guild " + cfg.DiscordGuildID
+		}
+		fmt.Fprintf(stdout, "registered /agreement %s\n", where)
+		return 0
+	}
+	fmt.Fprintln(stderr, "usage: agreementbot discord-commands [--register]")
+	return 2
 }
