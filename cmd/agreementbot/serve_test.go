@@ -1,0 +1,235 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/agreementbot/agreementbot/bot"
+)
+
+// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+var listening = regexp.MustCompile(`msg=listening what=http addr=(\S+)`)
+
+// startServe runs `agreementbot serve` in-process and returns its base URL,
+// a stop function that returns the exit code, and the log.
+func startServe(t *testing.T, getenv func(string) string) (string, func() int, *syncBuffer) {
+	t.Helper()
+	t.Chdir(t.TempDir())
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &syncBuffer{}
+	done := make(chan int, 1)
+	go func() { done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), io.Discard, logs) }()
+	deadline := time.After(20 * time.Second)
+	for {
+		if m := listening.FindStringSubmatch(logs.String()); m != nil {
+			stop := func() int {
+				cancel()
+				select {
+				case code := <-done:
+					return code
+				case <-time.After(20 * time.Second):
+					t.Fatal("serve did not stop")
+					return -1
+				}
+			}
+			return "http://" + m[1], stop, logs
+		}
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d before listening:\n%s", code, logs.String())
+		case <-deadline:
+			t.Fatalf("serve did not start:\n%s", logs.String())
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+}
+
+func slackSign(secret, ts, body string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	fmt.Fprintf(m, "v0:%s:%s", ts, body)
+	return "v0=" + hex.EncodeToString(m.Sum(nil))
+}
+
+// TestServeEndToEnd runs the real program with both HTTP platforms and
+// checks answers, the routes, the metrics and that no secret is logged.
+func TestServeEndToEnd(t *testing.T) {
+	const slackSecret = "slack-signing-secret-for-the-test-0123"
+	const botToken = "xoxb-test-token-that-must-not-leak"
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	base, stop, logs := startServe(t, env(
+		"HTTP_ADDR", "127.0.0.1:0",
+		"SLACK_SIGNING_SECRET", slackSecret,
+		"SLACK_BOT_TOKEN", botToken,
+		"DISCORD_PUBLIC_KEY", hex.EncodeToString(pub),
+		"DISCORD_REGISTER_COMMANDS", "false",
+		"RATE_LIMIT_PER_USER", "0",
+	))
+
+	get := func(path string) (int, string) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Errorf("/healthz = %d", code)
+	}
+	if code, body := get("/readyz"); code != 200 {
+		t.Errorf("/readyz = %d %s", code, body)
+	}
+
+	// Slack: a signed slash command.
+	form := url.Values{"command": {"/agreement"}, "text": {"uganda"}, "team_id": {"T1"}, "user_id": {"U1"}, "channel_id": {"C1"}}.Encode()
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest("POST", base+"/slack/commands", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", slackSign(slackSecret, ts, form))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "Uganda") || !strings.Contains(string(body), `"in_channel"`) {
+		t.Errorf("slack command = %d\n%s", resp.StatusCode, body)
+	}
+	req, _ = http.NewRequest("POST", base+"/slack/commands", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", slackSign("wrong", ts, form))
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 401 {
+		t.Errorf("badly signed slack command = %v %v, want 401", resp.StatusCode, err)
+	}
+
+	// Discord: a signed application command.
+	ibody := `{"id":"1","application_id":"2","type":2,"token":"tok","version":1,"guild_id":"G1","member":{"user":{"id":"U9"}},"data":{"id":"3","name":"agreement","type":1,"options":[{"name":"query","type":3,"value":"uganda"}]}}`
+	dts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ = http.NewRequest("POST", base+"/discord/interactions", strings.NewReader(ibody))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("X-Signature-Timestamp", dts)
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, []byte(dts+ibody))))
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), "Uganda") || !strings.Contains(string(body), `"parse":[]`) {
+		t.Errorf("discord interaction = %d\n%s", resp.StatusCode, body)
+	}
+
+	if code, body := get("/metrics"); code != 200 || !strings.Contains(body, `agreementbot_commands_total{kind="country",outcome="ok",platform="slack"} 1`) ||
+		!strings.Contains(body, `agreementbot_signature_failures_total{platform="slack"} 1`) || !strings.Contains(body, "agreementbot_data_countries 51") {
+		t.Errorf("/metrics = %d\n%s", code, body)
+	}
+
+	if code := stop(); code != 0 {
+		t.Errorf("exit code %d after SIGINT, want 0", code)
+	}
+	out := logs.String()
+	for _, secret := range []string{slackSecret, botToken} {
+		if strings.Contains(out, secret) {
+			t.Errorf("the logs contain the secret %q", secret)
+		}
+	}
+	if strings.Contains(out, "uganda") {
+		t.Error("query text logged at info level")
+	}
+	if !strings.Contains(out, `msg=answered platform=slack kind=country outcome=ok`) {
+		t.Errorf("no per-command log line:\n%s", out)
+	}
+}
+
+func TestUnconfiguredPlatformRoutesAre404(t *testing.T) {
+	base, stop, _ := startServe(t, env("HTTP_ADDR", "127.0.0.1:0"))
+	defer stop()
+	for _, p := range []string{"/slack/commands", "/slack/events", "/discord/interactions"} {
+		resp, err := http.Post(base+p, "application/json", strings.NewReader("{}"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 404 {
+			t.Errorf("POST %s = %d, want 404", p, resp.StatusCode)
+		}
+	}
+}
+
+// TestReload swaps in corrected data and keeps serving the old data when a
+// reload is bad.
+func TestReload(t *testing.T) {
+	dir := t.TempDir()
+	src, _ := filepath.Abs("../../knowledge/data")
+	files, _ := filepath.Glob(filepath.Join(src, "*.yaml"))
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		os.WriteFile(filepath.Join(dir, filepath.Base(f)), b, 0o644)
+	}
+	cfg, err := loadConfig(env("KNOWLEDGE_DIR", dir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store, err := loadStore(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &syncBuffer{}
+	s := newService(cfg, newLogger(cfg, logs), store, bot.New(store, bot.Options{}))
+	ask := func() string {
+		return s.handler.Handle(context.Background(), botQuery("uganda")).Summary
+	}
+	ug := filepath.Join(dir, "ug.yaml")
+	b, _ := os.ReadFile(ug)
+	os.WriteFile(ug, bytes.Replace(b, []byte("summary: >-\n"), []byte("summary: >-\n  CORRECTED.\n"), 1), 0o644)
+	s.reload()
+	if after := ask(); !strings.HasPrefix(after, "CORRECTED.") {
+		t.Fatalf("after reload: %q", after)
+	}
+	os.WriteFile(ug, []byte("code: UG\nnmae: broken\n"), 0o644)
+	s.reload()
+	if got := ask(); !strings.HasPrefix(got, "CORRECTED.") {
+		t.Errorf("a bad reload changed the answer: %q", got)
+	}
+	if !strings.Contains(logs.String(), "reload failed") || !strings.Contains(logs.String(), "nmae") {
+		t.Errorf("bad reload not logged with its reason:\n%s", logs.String())
+	}
+}
+
+func botQuery(text string) bot.Query { return bot.Query{Text: text, Platform: "test"} }
