@@ -64,6 +64,11 @@ func (b *Bot) Store() *knowledge.Store { return b.store }
 // reply saying what was wrong.
 func (b *Bot) Handle(_ context.Context, q Query) Reply {
 	r := b.answer(parse(q.Text))
+	if r.Kind == KindHelp {
+		if use := platformUsage[q.Platform]; use != nil {
+			r.Fields = append([]Field{{Name: "How to ask here", Items: use}}, r.Fields...)
+		}
+	}
 	r.Query = strings.TrimSpace(q.Text)
 	if r.AsOf == "" {
 		r.AsOf = b.asOf
@@ -159,6 +164,20 @@ func (b *Bot) noAgreement(code, name string) Reply {
 		Country: &Country{Code: code, Name: name, Status: "none"},
 		More:    []More{{Label: "every country on record", Command: "list"}},
 	}
+}
+
+// platformUsage says how to reach the grammar on each platform.
+var platformUsage = map[string][]string{
+	"slack": {
+		"/agreement <query> in any channel, e.g. /agreement uganda",
+		"@agreementbot <query> in a channel or thread (slash commands do not work in threads)",
+		"a direct message to agreementbot with just the query",
+	},
+	"discord": {
+		"/agreement query:<query>, e.g. /agreement query:uganda (suggestions appear as you type)",
+		"/agreement with no query shows this help",
+	},
+	"console": {"type the query and press Enter, e.g. uganda; quit to leave"},
 }
 
 // help lists the grammar, with a problem stated first when there is one.

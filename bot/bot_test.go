@@ -278,3 +278,12 @@ func TestCompleteOffersCountriesFirst(t *testing.T) {
 		t.Errorf("Complete(lis) = %+v, want the list command", got)
 	}
 }
+
+func TestHelpSaysHowToAskOnEachPlatform(t *testing.T) {
+	for platform, want := range map[string]string{"slack": "@agreementbot", "discord": "query:", "console": "quit"} {
+		r := testBot().Handle(context.Background(), bot.Query{Text: "help", Platform: platform})
+		if !strings.Contains(r.Text(), want) {
+			t.Errorf("help on %s does not mention %q:\n%s", platform, want, r.Text())
+		}
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/slack-go/slack"
 
@@ -141,7 +142,7 @@ func stripMention(text, ownUser string) string {
 // their URL, and &amp; &lt; &gt; become & < >.
 func queryText(s string) string {
 	if strings.IndexByte(s, '<') < 0 && strings.IndexByte(s, '&') < 0 {
-		return strings.TrimSpace(s)
+		return collapseSpace(s)
 	}
 	var b strings.Builder
 	for {
@@ -170,8 +171,19 @@ func queryText(s string) string {
 		s = s[i+j+1:]
 	}
 	b.WriteString(s)
-	out := strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(b.String())
-	return strings.Join(strings.Fields(out), " ")
+	return collapseSpace(strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(b.String()))
+}
+
+// collapseSpace trims s and turns each run of white space into one space;
+// it allocates only when there is something to change inside s.
+func collapseSpace(s string) string {
+	s = strings.TrimSpace(s)
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c == ' ' && i+1 < len(s) && s[i+1] <= ' ' || c != ' ' && c <= ' ' || c >= utf8.RuneSelf {
+			return strings.Join(strings.Fields(s), " ")
+		}
+	}
+	return s
 }
 
 // answerer answers questions from events with chat.postMessage.

@@ -56,7 +56,7 @@ func NewHTTPHandler(cfg Config, h bot.Handler) http.Handler {
 			hooks: cfg.Hooks,
 		},
 	}
-	s.macs.New = func() any { return hmac.New(sha256.New, s.secret) }
+	s.macs.New = func() any { return &signer{mac: hmac.New(sha256.New, s.secret)} }
 	s.bufs.New = func() any { return new(bytes.Buffer) }
 	if cfg.SigningSecret == "" {
 		cfg.Logger.Error("slack: no signing secret: every HTTP request will be refused")
@@ -73,7 +73,7 @@ type httpHandler struct {
 	hooks    Hooks
 	h        bot.Handler
 	secret   []byte
-	macs     sync.Pool // hash.Hash keyed with secret, Reset before each use
+	macs     sync.Pool // *signer keyed with secret, Reset before each use
 	bufs     sync.Pool // *bytes.Buffer for request bodies
 	cache    *renderCache
 	seen     *seenSet
@@ -193,18 +193,23 @@ func (s *httpHandler) verify(h http.Header, body []byte) string {
 	if _, err := hex.Decode(want[:], hexBuf[:]); err != nil {
 		return "malformed signature"
 	}
-	mac := s.macs.Get().(hash.Hash)
-	defer s.macs.Put(mac)
-	mac.Reset()
-	var pre [32]byte
-	p := append(append(append(pre[:0], "v0:"...), ts...), ':')
-	mac.Write(p)
-	mac.Write(body)
-	var got [sha256.Size]byte
-	if !hmac.Equal(mac.Sum(got[:0]), want[:]) {
+	sg := s.macs.Get().(*signer)
+	defer s.macs.Put(sg)
+	sg.mac.Reset()
+	sg.mac.Write(append(append(append(sg.pre[:0], "v0:"...), ts...), ':'))
+	sg.mac.Write(body)
+	if !hmac.Equal(sg.mac.Sum(sg.sum[:0]), want[:]) {
 		return "signature mismatch"
 	}
 	return ""
+}
+
+// signer is an HMAC keyed with the signing secret and the buffers it
+// writes through, reused so that verifying allocates nothing.
+type signer struct {
+	mac hash.Hash
+	pre [32]byte // "v0:" + timestamp + ":"
+	sum [sha256.Size]byte
 }
 
 func (s *httpHandler) reject(w http.ResponseWriter, r *http.Request, rej rejection) {

@@ -86,25 +86,53 @@ func Render(r bot.Reply) Message {
 // renderJSON renders r and encodes it as JSON, as the acknowledgement of a
 // slash command carries it.
 func renderJSON(r bot.Reply) (Message, []byte) {
-	var last Message
-	var lastJSON []byte
+	text := r.Text()
 	for i := 0; ; i++ {
-		c, ok := levelCaps(i)
-		if !ok {
-			return last, lastJSON
-		}
-		m := render(r, c)
-		b, err := json.Marshal(m)
-		if err != nil {
-			// Every value in m is a plain string or a slack-go block:
-			// Marshal cannot fail. Fall through to a smaller level anyway.
+		c, _ := levelCaps(i)
+		_, smaller := levelCaps(i + 1)
+		m, over := render(r, c, text)
+		// The text alone says when a level cannot fit; encoding only
+		// makes it longer.
+		if smaller && (over || len(m.Blocks) > maxBlocks || textSize(m) > payloadBudget) {
 			continue
 		}
-		last, lastJSON = m, b
-		if len(m.Blocks) <= maxBlocks && len(b) <= payloadBudget {
+		b, err := json.Marshal(m)
+		if err == nil && len(m.Blocks) <= maxBlocks && len(b) <= payloadBudget {
+			return m, b
+		}
+		if !smaller {
+			// Every value in m is a plain string or a slack-go block, and
+			// the last level is small whatever the reply: not reached.
+			m = Message{ResponseType: m.ResponseType, Text: "Sorry, this answer cannot be shown in Slack."}
+			b, _ = json.Marshal(m)
 			return m, b
 		}
 	}
+}
+
+// textSize is the length of all the text in m, a lower bound of its JSON.
+func textSize(m Message) int {
+	n := len(m.Text)
+	for _, b := range m.Blocks {
+		switch b := b.(type) {
+		case *slack.HeaderBlock:
+			n += len(b.Text.Text)
+		case *slack.SectionBlock:
+			if b.Text != nil {
+				n += len(b.Text.Text)
+			}
+			for _, f := range b.Fields {
+				n += len(f.Text)
+			}
+		case *slack.ContextBlock:
+			for _, e := range b.ContextElements.Elements {
+				if t, ok := e.(*slack.TextBlockObject); ok {
+					n += len(t.Text)
+				}
+			}
+		}
+	}
+	return n
 }
 
 // renderer builds one message at one level of caps.
@@ -112,9 +140,20 @@ type renderer struct {
 	c         caps
 	blocks    []slack.Block
 	shortened bool
+	size      int  // bytes of text in blocks
+	over      bool // the text outgrew the payload budget: this level cannot fit
 }
 
-func render(r bot.Reply, c caps) Message {
+// full reports, given pending bytes about to be added, that this level
+// cannot fit, so that a huge reply costs little work at each level.
+func (rd *renderer) full(pending int) bool {
+	if rd.size+pending > payloadBudget {
+		rd.over = true
+	}
+	return rd.over
+}
+
+func render(r bot.Reply, c caps, text string) (Message, bool) {
 	rd := &renderer{c: c, blocks: make([]slack.Block, 0, 8)}
 	if r.Notice != "" {
 		rd.section("*Note:* " + rd.esc(r.Notice, c.summary))
@@ -134,13 +173,13 @@ func render(r bot.Reply, c caps) Message {
 
 	m := Message{
 		ResponseType: "in_channel",
-		Text:         esc(r.Text(), c.text),
+		Text:         fallback(text, c.text),
 		Blocks:       rd.blocks,
 	}
 	if r.Visibility == bot.Private {
 		m.ResponseType = "ephemeral"
 	}
-	return m
+	return m, rd.over
 }
 
 func (rd *renderer) header(r bot.Reply) {
@@ -154,9 +193,14 @@ func (rd *renderer) header(r bot.Reply) {
 			t += " (disputed)"
 		}
 	}
+	t = rd.escLine(t, maxHeaderText)
+	if strings.TrimSpace(t) == "" {
+		return // Slack refuses a message with an empty text object
+	}
+	rd.size += len(t)
 	rd.blocks = append(rd.blocks, &slack.HeaderBlock{
 		Type: slack.MBTHeader,
-		Text: &slack.TextBlockObject{Type: slack.PlainTextType, Text: rd.escLine(t, maxHeaderText)},
+		Text: &slack.TextBlockObject{Type: slack.PlainTextType, Text: t},
 	})
 }
 
@@ -168,6 +212,10 @@ func mrkdwn(s string) *slack.TextBlockObject {
 }
 
 func (rd *renderer) section(text string) {
+	if strings.TrimSpace(text) == "" {
+		return // Slack refuses a message with an empty text object
+	}
+	rd.size += len(text)
 	rd.blocks = append(rd.blocks, &slack.SectionBlock{Type: slack.MBTSection, Text: mrkdwn(text)})
 }
 
@@ -202,38 +250,69 @@ func (rd *renderer) list(heading string, lines []string, omitted int) {
 	}
 }
 
+// fields shows short fields side by side, as section fields, and a long
+// one (a long item, or many) as a section of its own, where it has the
+// whole width.
 func (rd *renderer) fields(fields []bot.Field) {
 	n := min(len(fields), rd.c.fields)
-	objs := make([]*slack.TextBlockObject, 0, n+1)
+	var batch []*slack.TextBlockObject
+	flush := func() {
+		for len(batch) > 0 {
+			k := min(len(batch), maxSectionFields)
+			rd.blocks = append(rd.blocks, &slack.SectionBlock{Type: slack.MBTSection, Fields: batch[:k:k]})
+			batch = batch[k:]
+		}
+	}
 	for _, f := range fields[:n] {
-		var b strings.Builder
-		b.WriteString("*")
-		b.WriteString(rd.escLine(f.Name, 200))
-		b.WriteString("*")
-		shown := 0
-		for _, it := range f.Items[:min(len(f.Items), rd.c.fieldItems)] {
-			l := "\n• " + rd.escLine(it, rd.c.item)
-			if b.Len()+len(l) > maxFieldText-40 { // room for "…and N more"
-				break
-			}
-			b.WriteString(l)
-			shown++
+		if rd.full(0) {
+			break
 		}
-		if left := len(f.Items) - shown; left > 0 {
-			rd.shortened = true
-			b.WriteString("\n…and " + strconv.Itoa(left) + " more")
+		text, short := rd.fieldText(f)
+		if short {
+			rd.size += len(text)
+			batch = append(batch, mrkdwn(text))
+			continue
 		}
-		objs = append(objs, mrkdwn(b.String()))
+		flush()
+		rd.section(text)
 	}
 	if left := len(fields) - n; left > 0 {
 		rd.shortened = true
-		objs = append(objs, mrkdwn("…and "+strconv.Itoa(left)+" more"))
+		batch = append(batch, mrkdwn("…and "+strconv.Itoa(left)+" more"))
 	}
-	for len(objs) > 0 {
-		k := min(len(objs), maxSectionFields)
-		rd.blocks = append(rd.blocks, &slack.SectionBlock{Type: slack.MBTSection, Fields: objs[:k:k]})
-		objs = objs[k:]
+	flush()
+}
+
+// Fields at most this long, with no item longer than shortItem, go side by
+// side.
+const (
+	shortField = 300
+	shortItem  = 90
+)
+
+// fieldText renders a field as a bold name and a bulleted list, within a
+// section's limit, and reports whether it is short enough for a field.
+func (rd *renderer) fieldText(f bot.Field) (string, bool) {
+	var b strings.Builder
+	b.WriteString("*")
+	b.WriteString(rd.escLine(f.Name, 200))
+	b.WriteString("*")
+	short := true
+	shown := 0
+	for _, it := range f.Items[:min(len(f.Items), rd.c.fieldItems)] {
+		l := "\n• " + rd.escLine(it, rd.c.item)
+		if b.Len()+len(l) > maxSectionText-40 { // room for "…and N more"
+			break
+		}
+		short = short && len(l) <= shortItem
+		b.WriteString(l)
+		shown++
 	}
+	if left := len(f.Items) - shown; left > 0 {
+		rd.shortened = true
+		b.WriteString("\n…and " + strconv.Itoa(left) + " more")
+	}
+	return b.String(), short && b.Len() <= min(shortField, maxFieldText)
 }
 
 func (rd *renderer) timeline(events []bot.Event) {
@@ -242,12 +321,17 @@ func (rd *renderer) timeline(events []bot.Event) {
 		return
 	}
 	lines := make([]string, 0, n+1)
+	pending := 0
 	for _, e := range events[:n] {
 		l := "• "
 		if e.Date != "" {
 			l += "*" + rd.escLine(e.Date, 60) + "* "
 		}
-		lines = append(lines, l+rd.escLine(e.Text, rd.c.item))
+		l += rd.escLine(e.Text, rd.c.item)
+		if pending += len(l); rd.full(pending) {
+			break
+		}
+		lines = append(lines, l)
 	}
 	rd.list("Timeline", lines, len(events)-n)
 }
@@ -259,12 +343,17 @@ func (rd *renderer) results(results []bot.Result) {
 	}
 	lines := make([]string, 0, n+4)
 	group := ""
+	pending := 0
 	for _, res := range results[:n] {
 		if res.Group != "" && res.Group != group {
 			group = res.Group
 			lines = append(lines, "*"+rd.escLine(group, 100)+"*")
 		}
-		lines = append(lines, "• "+rd.resultLine(res))
+		l := "• " + rd.resultLine(res)
+		if pending += len(l); rd.full(pending) {
+			break
+		}
+		lines = append(lines, l)
 	}
 	rd.list("", lines, len(results)-n)
 }
@@ -282,6 +371,9 @@ func (rd *renderer) resultLine(res bot.Result) string {
 	if res.Status != "" {
 		b.WriteString(" (")
 		b.WriteString(rd.escLine(res.Status, 60))
+		if res.Disputed {
+			b.WriteString(", disputed")
+		}
 		b.WriteString(")")
 	}
 	if res.Event != "" {
@@ -318,10 +410,14 @@ func (rd *renderer) suggestions(sugs []bot.Suggestion) {
 func (rd *renderer) sourceList(sources []bot.Source) {
 	n := min(len(sources), rd.c.sources)
 	lines := make([]string, 0, n+1)
+	pending := 0
 	for _, s := range sources[:n] {
 		l := "• " + rd.sourceLink(s)
 		if s.Title != "" {
 			l += " — " + rd.escLine(s.Title, rd.c.item)
+		}
+		if pending += len(l); rd.full(pending) {
+			break
 		}
 		lines = append(lines, l)
 	}
@@ -338,7 +434,10 @@ func (rd *renderer) sourceLink(s bot.Source) string {
 	if s.Date != "" {
 		label += ", " + s.Date
 	}
-	return link(s.URL, rd.escLine(label, 150))
+	if label = rd.escLine(label, 150); strings.TrimSpace(label) == "" {
+		label = "source"
+	}
+	return link(s.URL, label)
 }
 
 func (rd *renderer) context(r bot.Reply) {
@@ -349,7 +448,7 @@ func (rd *renderer) context(r bot.Reply) {
 			els = append(els, mrkdwn(rd.sourceLink(s)))
 		}
 		if left := len(r.Sources) - n; left > 0 {
-			rd.shortened = true
+			// Not "shortened": a card always lists its first sources only.
 			els = append(els, mrkdwn("+"+strconv.Itoa(left)+" more sources"))
 		}
 	}
@@ -357,14 +456,15 @@ func (rd *renderer) context(r bot.Reply) {
 		els = append(els, mrkdwn("Facts as of "+rd.escLine(r.AsOf, 40)))
 	}
 	var more []string
-	if rd.shortened {
-		more = append(more, "Shortened for Slack.")
-	}
 	for _, m := range r.More[:min(len(r.More), rd.c.more)] {
 		more = append(more, capitalize(rd.escLine(m.Label, 100))+": `"+slashCommand+" "+rd.escLine(m.Command, 200)+"`")
 	}
-	if len(more) > 0 {
-		els = append(els, mrkdwn(strings.Join(more, " · ")))
+	pointers := strings.Join(more, " · ")
+	if rd.shortened {
+		pointers = strings.TrimSpace("Shortened for Slack. " + pointers)
+	}
+	if pointers != "" {
+		els = append(els, mrkdwn(pointers))
 	}
 	if len(els) == 0 {
 		return
@@ -397,6 +497,19 @@ func (rd *renderer) escLine(s string, max int) string {
 	return out
 }
 
+// fallback is the notification text: the plain rendering, escaped, cut at
+// a line break where one is near the limit.
+func fallback(text string, max int) string {
+	out, cut := escape(text, max, false)
+	if !cut {
+		return out
+	}
+	if i := strings.LastIndexByte(out, '\n'); i > max/2 {
+		return out[:i] + "\n" + ellipsis
+	}
+	return out
+}
+
 // esc escapes s and cuts it to at most max bytes.
 func esc(s string, max int) string {
 	out, _ := escape(s, max, false)
@@ -412,7 +525,7 @@ func escape(s string, max int, oneLine bool) (string, bool) {
 	if max <= 0 {
 		return "", s != ""
 	}
-	total, plain := escapedLen(s, oneLine)
+	total, plain := escapedLen(s, oneLine, max)
 	if plain && total <= max {
 		return s, false
 	}
@@ -425,44 +538,55 @@ func escape(s string, max int, oneLine bool) (string, bool) {
 	}
 	var b strings.Builder
 	b.Grow(min(total, limit) + len(ellipsis))
-	for _, r := range s {
-		var piece string
-		switch r {
-		case '&':
-			piece = "&amp;"
-		case '<':
-			piece = "&lt;"
-		case '>':
-			piece = "&gt;"
-		case '\n', '\r', '\t':
-			if oneLine {
-				piece = " "
+	// Copy runs of plain text whole; out is the length written or pending.
+	i, run, out := 0, 0, 0
+	for i < len(s) {
+		c, size, piece := s[i], 1, ""
+		if c < utf8.RuneSelf {
+			switch c {
+			case '&':
+				piece = "&amp;"
+			case '<':
+				piece = "&lt;"
+			case '>':
+				piece = "&gt;"
+			case '\n', '\r', '\t':
+				if oneLine {
+					piece = " "
+				}
 			}
+		} else if r, n := utf8.DecodeRuneInString(s[i:]); r == utf8.RuneError && n == 1 {
+			piece = "\uFFFD"
+		} else {
+			size = n
 		}
-		size := len(piece)
-		if piece == "" {
-			size = utf8.RuneLen(r) // an invalid byte arrives as RuneError, 3 bytes
+		grow := size
+		if piece != "" {
+			grow = len(piece)
 		}
-		if b.Len()+size > limit {
+		if out+grow > limit {
 			break
 		}
+		out += grow
 		if piece != "" {
+			b.WriteString(s[run:i])
 			b.WriteString(piece)
-		} else {
-			b.WriteRune(r)
+			run = i + size
 		}
+		i += size
 	}
+	b.WriteString(s[run:i])
 	if cut {
 		b.WriteString(ellipsis)
 	}
 	return b.String(), cut
 }
 
-// escapedLen returns the length of s once escaped, and whether s needs no
-// change at all.
-func escapedLen(s string, oneLine bool) (n int, plain bool) {
+// escapedLen returns the length of s once escaped, or a length over max if
+// it is longer than that, and whether s needs no change at all.
+func escapedLen(s string, oneLine bool, max int) (n int, plain bool) {
 	plain = true
-	for i := 0; i < len(s); {
+	for i := 0; i < len(s) && n <= max; {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			switch c {

@@ -1,0 +1,385 @@
+package slack
+
+import (
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/agreementbot/agreementbot/bot"
+)
+
+// Slack's worked example from "Verifying requests from Slack"
+// (docs.slack.dev/authentication/verifying-requests-from-slack).
+const (
+	docSecret = "8f742231b10e8888abcd99yyyzzz85a5"
+	docTS     = "1531420618"
+	docBody   = "token=xyzz0WbapA4vBCDEFasx0q6G&team_id=T1DC2JH3J&team_domain=testteamnow&channel_id=G8PSS9T3V&channel_name=foobar&user_id=U2CERLKJA&user_name=roadrunner&command=%2Fwebhook-collect&text=&response_url=https%3A%2F%2Fhooks.slack.com%2Fcommands%2FT1DC2JH3J%2F397700885554%2F96rGlfmibIGlgcZRskXaIFfN&trigger_id=398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c"
+	docSig    = "v0=a2114d57b48eac39b9ad189dd8316235a7b4a8d21a10bd27519666489c69b503"
+	formType  = "application/x-www-form-urlencoded"
+)
+
+var docTime = time.Unix(1531420618, 0)
+
+// sign computes a v0 signature independently of the code under test.
+func sign(secret, ts, body string) string {
+	m := hmac.New(sha256.New, []byte(secret))
+	io.WriteString(m, "v0:"+ts+":"+body)
+	return "v0=" + hex.EncodeToString(m.Sum(nil))
+}
+
+func TestSignMatchesSlackExample(t *testing.T) {
+	if got := sign(docSecret, docTS, docBody); got != docSig {
+		t.Fatalf("sign(doc example) = %s, want %s", got, docSig)
+	}
+}
+
+// httpFixture is a handler with a fixed clock, a recording bot, a fake
+// Slack for chat.postMessage and a captured log.
+type httpFixture struct {
+	h     *httpHandler
+	rec   *recorder
+	fake  *fakeSlack
+	log   *lockedBuffer
+	hooks *hookCounts
+}
+
+func newHTTPFixture(t *testing.T, secret string, now time.Time) *httpFixture {
+	fx := &httpFixture{rec: new(recorder), fake: newFakeSlack(t), log: new(lockedBuffer), hooks: new(hookCounts)}
+	cfg := Config{
+		BotToken:      fakeBotToken,
+		SigningSecret: secret,
+		APIURL:        fx.fake.apiURL(),
+		Now:           func() time.Time { return now },
+		Logger:        slog.New(slog.NewTextHandler(fx.log, nil)),
+		Hooks:         fx.hooks.hooks(),
+	}
+	fx.h = NewHTTPHandler(cfg, fx.rec).(*httpHandler)
+	if secret == "" && !strings.Contains(fx.log.String(), "no signing secret") {
+		t.Errorf("no error logged for a missing signing secret: %q", fx.log)
+	}
+	fx.log.mu.Lock()
+	fx.log.b.Reset() // the tests count the lines each request logs
+	fx.log.mu.Unlock()
+	t.Cleanup(func() {
+		fx.h.drain()
+		if t.Failed() {
+			t.Logf("log:\n%s", fx.log)
+		}
+	})
+	return fx
+}
+
+type request struct {
+	method, path, contentType, body string
+	ts, sig                         string // headers; "-" leaves one out
+	header                          map[string]string
+	chunked                         bool // no Content-Length
+}
+
+func (fx *httpFixture) do(rq request) *httptest.ResponseRecorder {
+	if rq.method == "" {
+		rq.method = http.MethodPost
+	}
+	var body io.Reader = strings.NewReader(rq.body)
+	if rq.chunked {
+		body = io.MultiReader(body) // hides the length
+	}
+	r := httptest.NewRequest(rq.method, rq.path, body)
+	if rq.chunked {
+		r.ContentLength = -1
+	}
+	if rq.contentType != "" {
+		r.Header.Set("Content-Type", rq.contentType)
+	}
+	if rq.ts != "-" {
+		r.Header.Set("X-Slack-Request-Timestamp", rq.ts)
+	}
+	if rq.sig != "-" {
+		r.Header.Set("X-Slack-Signature", rq.sig)
+	}
+	for k, v := range rq.header {
+		r.Header.Set(k, v)
+	}
+	w := httptest.NewRecorder()
+	fx.h.ServeHTTP(w, r)
+	return w
+}
+
+// command is a signed slash command request with the documented example.
+func command() request {
+	return request{path: CommandsPath, contentType: formType, body: docBody, ts: docTS, sig: docSig}
+}
+
+func TestHTTPCommandAcceptsSlackExample(t *testing.T) {
+	for _, skew := range []time.Duration{0, 30 * time.Second, 5 * time.Minute, -5 * time.Minute} {
+		fx := newHTTPFixture(t, docSecret, docTime.Add(skew))
+		w := fx.do(command())
+		if w.Code != http.StatusOK {
+			t.Fatalf("skew %v: status %d, want 200", skew, w.Code)
+		}
+		if ct := w.Header().Get("Content-Type"); ct != "application/json" {
+			t.Errorf("Content-Type = %q", ct)
+		}
+		m := decodeWire(t, w.Body.Bytes())
+		if m.ResponseType != "in_channel" || m.header() != "Echo · signed" {
+			t.Errorf("body = %s", w.Body)
+		}
+		want := bot.Query{Text: "", Platform: "slack", Team: "T1DC2JH3J", User: "U2CERLKJA"}
+		if got := fx.rec.last(t); got != want {
+			t.Errorf("query = %+v, want %+v", got, want)
+		}
+	}
+}
+
+func TestHTTPCommandParsesText(t *testing.T) {
+	fx := newHTTPFixture(t, docSecret, docTime)
+	body := strings.Replace(docBody, "text=", "text=%2Fagreement+uganda+%26amp%3B+more", 1)
+	w := fx.do(request{path: CommandsPath, contentType: formType + "; charset=utf-8", body: body, ts: docTS, sig: sign(docSecret, docTS, body)})
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d", w.Code)
+	}
+	if got := fx.rec.last(t).Text; got != "/agreement uganda & more" {
+		t.Errorf("query text = %q", got)
+	}
+}
+
+// Every refusal: the right status, an empty body, one log line that names
+// no secret, and a 401 counted as a signature failure.
+func TestHTTPRefusals(t *testing.T) {
+	tooBig := strings.Repeat("a", defaultMaxBodyBytes+1)
+	tampered := strings.Replace(docBody, "roadrunner", "coyote", 1)
+	for _, tc := range []struct {
+		name   string
+		now    time.Time
+		secret string
+		rq     request
+		status int
+		reason string
+	}{
+		{"tampered body", docTime, docSecret, with(command(), func(r *request) { r.body = tampered }), 401, "signature mismatch"},
+		{"wrong secret", docTime, "0123456789abcdef0123456789abcdef", command(), 401, "signature mismatch"},
+		{"stale", docTime.Add(5*time.Minute + time.Second), docSecret, command(), 401, "window"},
+		{"future", docTime.Add(-5*time.Minute - time.Second), docSecret, command(), 401, "window"},
+		{"replayed a day later", docTime.Add(24 * time.Hour), docSecret, command(), 401, "window"},
+		{"timestamp not signed", docTime.Add(time.Second), docSecret, with(command(), func(r *request) { r.ts = "1531420619" }), 401, "signature mismatch"},
+		{"no signature", docTime, docSecret, with(command(), func(r *request) { r.sig = "-" }), 401, "missing"},
+		{"no timestamp", docTime, docSecret, with(command(), func(r *request) { r.ts = "-" }), 401, "missing"},
+		{"no headers", docTime, docSecret, with(command(), func(r *request) { r.ts, r.sig = "-", "-" }), 401, "missing"},
+		{"timestamp not a number", docTime, docSecret, with(command(), func(r *request) { r.ts = "15314206l8" }), 401, "malformed timestamp"},
+		{"signature not hex", docTime, docSecret, with(command(), func(r *request) { r.sig = "v0=" + strings.Repeat("zz", 32) }), 401, "malformed signature"},
+		{"signature v1", docTime, docSecret, with(command(), func(r *request) { r.sig = "v1=" + docSig[3:] }), 401, "malformed signature"},
+		{"signature short", docTime, docSecret, with(command(), func(r *request) { r.sig = docSig[:40] }), 401, "malformed signature"},
+		{"no secret configured", docTime, "", command(), 401, "no signing secret"},
+		{"GET", docTime, docSecret, with(command(), func(r *request) { r.method = http.MethodGet; r.body = "" }), 405, "method GET"},
+		{"PUT", docTime, docSecret, with(command(), func(r *request) { r.method = http.MethodPut }), 405, "method PUT"},
+		{"JSON to commands", docTime, docSecret, with(command(), func(r *request) { r.contentType = "application/json" }), 415, "content type"},
+		{"no content type", docTime, docSecret, with(command(), func(r *request) { r.contentType = "" }), 415, "content type"},
+		{"form to events", docTime, docSecret, with(command(), func(r *request) { r.path = EventsPath }), 415, "content type"},
+		{"huge body", docTime, docSecret, with(command(), func(r *request) { r.body = tooBig }), 413, "body of"},
+		{"huge body, no length", docTime, docSecret, with(command(), func(r *request) { r.body = tooBig; r.chunked = true }), 413, "body over"},
+		{"unsigned url_verification", docTime, docSecret, request{path: EventsPath, contentType: "application/json", body: `{"type":"url_verification","challenge":"x"}`, ts: docTS, sig: "-"}, 401, "missing"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			fx := newHTTPFixture(t, tc.secret, tc.now)
+			w := fx.do(tc.rq)
+			if w.Code != tc.status {
+				t.Fatalf("status %d, want %d", w.Code, tc.status)
+			}
+			if w.Body.Len() != 0 {
+				t.Errorf("body %q, want none", w.Body)
+			}
+			if tc.status == 405 && w.Header().Get("Allow") != "POST" {
+				t.Errorf("Allow = %q, want POST", w.Header().Get("Allow"))
+			}
+			if n := fx.rec.count(); n != 0 {
+				t.Errorf("handler called %d times", n)
+			}
+			log := fx.log.String()
+			if lines := strings.Count(log, "\n"); lines != 1 || !strings.Contains(log, tc.reason) || !strings.Contains(log, "status="+strconv.Itoa(tc.status)) {
+				t.Errorf("log = %q, want one line with %q", log, tc.reason)
+			}
+			for _, secret := range []string{docSecret, fakeBotToken, "roadrunner"} {
+				if strings.Contains(log, secret) {
+					t.Errorf("log shows %q: %s", secret, log)
+				}
+			}
+			if got, want := fx.hooks.sigFailures.Load(), int32(map[bool]int{true: 1}[tc.status == 401]); got != want {
+				t.Errorf("SignatureFailure called %d times, want %d", got, want)
+			}
+		})
+	}
+}
+
+func with(r request, f func(*request)) request {
+	f(&r)
+	return r
+}
+
+func TestHTTPSSLCheck(t *testing.T) {
+	fx := newHTTPFixture(t, docSecret, docTime)
+	// Slack's probe is not signed; it gets a bare 200 and nothing happens.
+	w := fx.do(request{path: CommandsPath, contentType: formType, body: "ssl_check=1&token=xyzz0WbapA4vBCDEFasx0q6G", ts: "-", sig: "-"})
+	if w.Code != http.StatusOK || w.Body.Len() != 0 {
+		t.Errorf("ssl_check: %d %q, want 200 and no body", w.Code, w.Body)
+	}
+	if fx.rec.count() != 0 {
+		t.Error("ssl_check reached the handler")
+	}
+	// "ssl_check=1" inside another field's value is no probe.
+	body := strings.Replace(docBody, "text=", "text=ssl_check%3D1", 1)
+	w = fx.do(request{path: CommandsPath, contentType: formType, body: body, ts: docTS, sig: "v0=" + strings.Repeat("0", 64)})
+	if w.Code != http.StatusUnauthorized {
+		t.Errorf("text=ssl_check=1 unsigned: status %d, want 401", w.Code)
+	}
+}
+
+func TestHTTPUnknownPath(t *testing.T) {
+	fx := newHTTPFixture(t, docSecret, docTime)
+	if w := fx.do(with(command(), func(r *request) { r.path = "/slack/interactive" })); w.Code != http.StatusNotFound {
+		t.Errorf("status %d, want 404", w.Code)
+	}
+}
+
+// event is a signed Events API request.
+func event(body []byte, now time.Time, header map[string]string) request {
+	ts := strconv.FormatInt(now.Unix(), 10)
+	return request{path: EventsPath, contentType: "application/json", body: string(body), ts: ts, sig: sign(docSecret, ts, string(body)), header: header}
+}
+
+func TestHTTPURLVerification(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	fx := newHTTPFixture(t, docSecret, now)
+	body := []byte(`{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","challenge":"3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P","type":"url_verification"}`)
+	w := fx.do(event(body, now, nil))
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d", w.Code)
+	}
+	var got struct{ Challenge string }
+	if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil || got.Challenge != "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P" {
+		t.Errorf("body %q, want the challenge", w.Body)
+	}
+}
+
+func TestHTTPEventsAnsweredOnceInThread(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	fx := newHTTPFixture(t, docSecret, now)
+	body, _ := json.Marshal(eventCallback("Ev100", mentionEvent("<@U0BOT> uganda &lt;!here&gt;", "1700000000.000200")))
+
+	w := fx.do(event(body, now, nil))
+	if w.Code != http.StatusOK || w.Body.Len() != 0 {
+		t.Fatalf("event: %d %q, want a bare 200", w.Code, w.Body)
+	}
+	p := fx.fake.nextPost(t)
+	if p.method != "chat.postMessage" || p.form.Get("channel") != fakeChannel || p.form.Get("thread_ts") != "1700000000.000200" {
+		t.Errorf("post = %s %v", p.method, p.form)
+	}
+	if text := p.form.Get("text"); !strings.Contains(text, "You asked: uganda &lt;!here&gt;") || strings.Contains(text, "<!here>") {
+		t.Errorf("posted text = %q", text)
+	}
+	if blocks := p.form.Get("blocks"); strings.Contains(blocks, "<!here>") || strings.Contains(blocks, `\u003c!here`) {
+		t.Errorf("posted blocks = %s", blocks)
+	}
+	want := bot.Query{Text: "uganda <!here>", Platform: "slack", Team: fakeTeam, User: fakeAsker}
+	if got := fx.rec.last(t); got != want {
+		t.Errorf("query = %+v, want %+v", got, want)
+	}
+
+	// Slack retries when it thinks we were slow: same event_id, answered already.
+	for i := 1; i <= 3; i++ {
+		w := fx.do(event(body, now, map[string]string{"X-Slack-Retry-Num": strconv.Itoa(i), "X-Slack-Retry-Reason": "http_timeout"}))
+		if w.Code != http.StatusOK {
+			t.Errorf("retry %d: status %d", i, w.Code)
+		}
+	}
+	// The same message delivered as another event (message.im after an
+	// app_mention in a DM, say) is not answered twice either.
+	other, _ := json.Marshal(eventCallback("Ev101", mentionEvent("<@U0BOT> uganda", "1700000000.000200")))
+	fx.do(event(other, now, nil))
+	fx.h.drain()
+	fx.fake.noMorePosts(t, 50*time.Millisecond)
+	if n := fx.rec.count(); n != 1 {
+		t.Errorf("handler called %d times, want 1", n)
+	}
+
+	// A DM is answered in its thread; the bot's own message is not.
+	dm, _ := json.Marshal(eventCallback("Ev102", dmEvent("kenya", "1700000001.000300")))
+	own := dmEvent("kenya", "1700000001.000400")
+	own["user"] = fakeBotUser
+	ownBody, _ := json.Marshal(eventCallback("Ev103", own))
+	fx.do(event(ownBody, now, nil))
+	fx.do(event(dm, now, nil))
+	p = fx.fake.nextPost(t)
+	if p.form.Get("channel") != fakeDM || p.form.Get("thread_ts") != "1700000001.000300" {
+		t.Errorf("DM post = %v", p.form)
+	}
+	fx.h.drain()
+	fx.fake.noMorePosts(t, 50*time.Millisecond)
+	if n := fx.hooks.answered.Load(); n != 2 {
+		t.Errorf("answered %d times, want 2", n)
+	}
+}
+
+func TestQueryText(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"uganda", "uganda"},
+		{"  /agreement   uganda ", "/agreement uganda"},
+		{"&lt;!channel&gt; &amp; more", "<!channel> & more"},
+		{"from <#C123|venezuela> <https://x.example/a|a link> <https://x.example/b>", "from #venezuela a link https://x.example/b"},
+		{"<!here> <@U123> uganda", "uganda"},
+		{"a <b", "a <b"},
+		{"&amp;lt;", "&lt;"}, // what the user typed was "&lt;"
+	} {
+		if got := queryText(tc.in); got != tc.want {
+			t.Errorf("queryText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestStripMention(t *testing.T) {
+	for _, tc := range []struct{ in, own, want string }{
+		{"<@U0BOT> uganda", "U0BOT", "uganda"},
+		{"hey <@U0BOT|agreementbot> what about uganda", "U0BOT", "hey   what about uganda"},
+		{"<@U0BOT> <@U0OTHER> uganda", "U0BOT", "<@U0OTHER> uganda"},
+		{"<@U0BOT> uganda", "", "uganda"},
+		{"uganda", "", "uganda"},
+	} {
+		if got := stripMention(tc.in, tc.own); got != tc.want {
+			t.Errorf("stripMention(%q, %q) = %q, want %q", tc.in, tc.own, got, tc.want)
+		}
+	}
+}
+
+func TestSeenSet(t *testing.T) {
+	now := time.Unix(0, 0)
+	s := newSeenSet(3, time.Minute, func() time.Time { return now })
+	check := func(want bool, keys ...string) {
+		t.Helper()
+		if got := s.first(keys...); got != want {
+			t.Errorf("first(%q) = %v, want %v", keys, got, want)
+		}
+	}
+	check(true, "a")
+	check(false, "a")
+	check(false, "b", "a") // any key seen: not first, and b is not recorded
+	check(true, "b")
+	now = now.Add(2 * time.Minute)
+	check(true, "a") // expired
+	check(true, "c") // reuses the first "a"'s slot, keeping the newer "a"
+	check(true, "d") // evicts "b"
+	check(false, "a")
+	check(true, "b")
+	check(true, "e", "f") // evicts "a", then "c"
+	check(true, "a")
+	if len(s.at) > 3 {
+		t.Errorf("set holds %d keys, want at most 3", len(s.at))
+	}
+}
