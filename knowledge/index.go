@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"slices"
 	"sort"
 	"time"
 )
@@ -34,6 +35,9 @@ func (s *Store) index(p *problems) {
 		checkOrder(p, t.File, t.Timeline)
 	}
 	if len(p.list) > 0 {
+		// Still check the names, so that an alias claimed twice is reported
+		// with every other problem, not after they are fixed.
+		s.buildNames(p)
 		return
 	}
 	// The two biggest indexes are independent: build them side by side.
@@ -154,12 +158,16 @@ func (h EventHit) name() string {
 // newest first. Partial dates sort by their earliest possible day; undated
 // events are left out.
 func (s *Store) Latest(n int) []EventHit {
-	return s.events[:min(n, len(s.events))]
+	// Clipped, so that a caller's append cannot overwrite the store.
+	return slices.Clip(s.events[:max(0, min(n, len(s.events)))])
 }
 
 // LatestFor returns one country's n newest dated events, newest first.
 func (s *Store) LatestFor(code string, n int) []EventHit {
 	var out []EventHit
+	if n <= 0 {
+		return out
+	}
 	for _, e := range s.events {
 		if e.Country != nil && e.Country.Code == code {
 			out = append(out, e)
@@ -175,12 +183,12 @@ func (s *Store) LatestFor(code string, n int) []EventHit {
 // with a partial date counts from its earliest possible day.
 func (s *Store) Since(day time.Time) []EventHit {
 	i := sort.Search(len(s.events), func(i int) bool { return s.events[i].Event.Date.Earliest().Before(day) })
-	return s.events[:i]
+	return slices.Clip(s.events[:i])
 }
 
 // From returns the countries that received, or agreed to take, people of
 // the nationality with code: received first, then agreed, by name.
-func (s *Store) From(code string) []FromHit { return s.from[code] }
+func (s *Store) From(code string) []FromHit { return slices.Clip(s.from[code]) }
 
 // Demonym resolves a nationality word ("Cubans", "venezuelan") to its ISO
 // code. Country names are not demonyms: see Nationality.

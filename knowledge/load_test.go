@@ -323,6 +323,16 @@ func TestLoadErrors(t *testing.T) {
 			want:  at{"ug.yaml", "date: unknown"}, word: "date_note",
 		},
 		{
+			name:  "timeline out of order",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda") + "  - date: \"2025-07\"\n    text: Earlier, listed later.\n    sources: [S1]\n"},
+			want:  at{"ug.yaml", "2025-07"}, word: "order",
+		},
+		{
+			name:  "topic timeline out of order",
+			files: map[string]string{"topics.yaml": baseTopics + "  timeline:\n    - date: \"2025-03-01\"\n      text: a\n      sources: [S1]\n    - date: \"2024\"\n      text: b\n      sources: [S1]\n"},
+			want:  at{"topics.yaml", "\"2024\""}, word: "order",
+		},
+		{
 			name:  "missing timeline",
 			files: map[string]string{"ug.yaml": "code: UG\nname: Uganda\nstatus: agreed\nsummary: s\n"},
 			want:  at{"ug.yaml", ""}, word: "timeline",
@@ -352,6 +362,11 @@ func TestLoadErrors(t *testing.T) {
 			name:  "a country file not named by a code",
 			files: map[string]string{"uganda.yaml": country("UG", "Uganda")},
 			want:  at{"uganda.yaml", ""}, word: "ISO code",
+		},
+		{
+			name:  "an upper-case file name",
+			files: map[string]string{"ug.yaml": "", "UG.yaml": country("UG", "Uganda")},
+			want:  at{"UG.yaml", ""}, word: "lower case",
 		},
 		{
 			name:  "two YAML documents",
@@ -473,5 +488,28 @@ func TestLoadAllProblems(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("all problems:\n%s", le.Error())
+	}
+}
+
+// TestLoadTimelineOverlap checks what the order rule allows: partial dates
+// that overlap may come in either order, and an undated event anywhere.
+func TestLoadTimelineOverlap(t *testing.T) {
+	fsys := dataFS(map[string]string{"ug.yaml": country("UG", "Uganda") +
+		"  - date: unknown\n    date_note: the report gives none\n    text: Undated.\n    sources: [S1]\n" +
+		"  - date: \"2025-08\"\n    approximate: true\n    date_note: mid-August 2025\n    text: Same month.\n    sources: [S1]\n" +
+		"  - date: \"2025\"\n    text: Same year.\n    sources: [S1]\n" +
+		"  - date: \"2025-09-01\"\n    text: Later.\n    sources: [S1]\n"})
+	s, err := knowledge.Load(fsys)
+	if err != nil {
+		t.Fatalf("Load = %v, want overlapping partial dates accepted", err)
+	}
+	tl := s.Country("UG").Timeline
+	var got []string
+	for _, e := range tl {
+		got = append(got, e.Date.String())
+	}
+	want := []string{"2025-08-19", "date unknown", "mid-August 2025", "2025", "2025-09-01"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("Country(UG).Timeline dates = %q, want the file's order %q", got, want)
 	}
 }

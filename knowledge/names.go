@@ -1,6 +1,8 @@
 package knowledge
 
 import (
+	"math/bits"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -60,6 +62,9 @@ type nameIndex struct {
 	exact    map[string]nameEntry // folded name -> entity
 	codes    map[string]string    // lower-case alpha-2 or alpha-3 -> alpha-2
 	fuzzy    []nameEntry          // ASCII names for typo matching, by length
+	bags     []letterBag          // bags[i] is the letter bag of fuzzy[i]
+	masks    []uint32             // masks[i]: which letters fuzzy[i] has
+	english  map[string]string    // code -> CLDR English name
 	byLen    [64]int              // byLen[n] = first index in fuzzy with len >= n
 	prefix   []nameEntry          // every word-start suffix of every name, sorted
 	maxWords int
@@ -86,18 +91,22 @@ func wordSet(words string) map[string]bool {
 }
 
 func (s *Store) buildNames(p *problems) {
-	ix := &nameIndex{exact: map[string]nameEntry{}, codes: map[string]string{}}
+	ix := &nameIndex{exact: map[string]nameEntry{}, codes: map[string]string{}, english: map[string]string{}}
 	claimed := map[string]string{}  // folded data alias -> code, to catch two countries claiming one alias
 	claimedLine := map[string]int{} // folded data alias -> its line in the claiming file
 	add := func(name string, e entity, prio int) {
 		f := fold(name)
-		if f == "" {
-			return
+		// "St." and "Saint" are written both ways: CLDR has "St. Vincent &
+		// Grenadines", people type "Saint Vincent and the Grenadines".
+		for _, v := range [2]string{f, saintVariant(f)} {
+			if v == "" {
+				continue
+			}
+			if old, ok := ix.exact[v]; ok && old.prio <= prio {
+				continue
+			}
+			ix.exact[v] = nameEntry{name: v, ent: e, prio: prio}
 		}
-		if old, ok := ix.exact[f]; ok && old.prio <= prio {
-			return
-		}
-		ix.exact[f] = nameEntry{name: f, ent: e, prio: prio}
 	}
 	for _, c := range s.countries {
 		e := entity{code: c.Code}
@@ -119,6 +128,9 @@ func (s *Store) buildNames(p *problems) {
 	for _, code := range allCodes() {
 		e := entity{code: code}
 		names := cldrNames(code)
+		if len(names) > 0 {
+			ix.english[code] = names[0]
+		}
 		for i, n := range names {
 			f := fold(n)
 			if other, ok := claimed[f]; ok && other != code && i == 0 {
@@ -164,6 +176,12 @@ func (s *Store) buildNames(p *problems) {
 		}
 		return a.name < b.name
 	})
+	ix.bags = make([]letterBag, len(ix.fuzzy))
+	ix.masks = make([]uint32, len(ix.fuzzy))
+	for i, ne := range ix.fuzzy {
+		ix.bags[i] = bagOf(ne.name)
+		ix.masks[i] = ix.bags[i].mask()
+	}
 	n := 0
 	for l := range ix.byLen {
 		for n < len(ix.fuzzy) && len(ix.fuzzy[n].name) < l {
@@ -181,11 +199,29 @@ func (s *Store) buildNames(p *problems) {
 	s.names = ix
 }
 
+// saintVariant spells a folded name's first "st" as "saint" or its first
+// "saint" as "st", or returns "" when it has neither word.
+func saintVariant(f string) string {
+	w := " " + f + " "
+	switch {
+	case strings.Contains(w, " st "):
+		w = strings.Replace(w, " st ", " saint ", 1)
+	case strings.Contains(w, " saint "):
+		w = strings.Replace(w, " saint ", " st ", 1)
+	default:
+		return ""
+	}
+	return w[1 : len(w)-1]
+}
+
 // DisplayName is the name shown for a country code: the data file's name
 // when there is one, CLDR's English name otherwise.
 func (s *Store) DisplayName(code string) string {
 	if c := s.byCode[code]; c != nil {
 		return c.Name
+	}
+	if n, ok := s.names.english[code]; ok {
+		return n
 	}
 	return englishName(code)
 }
@@ -198,7 +234,7 @@ func (s *Store) match(e entity) Match {
 	if c := s.byCode[e.code]; c != nil {
 		return Match{Kind: MatchCountry, Country: c, Code: c.Code, Name: c.Name}
 	}
-	return Match{Kind: MatchNoData, Code: e.code, Name: englishName(e.code)}
+	return Match{Kind: MatchNoData, Code: e.code, Name: s.DisplayName(e.code)}
 }
 
 func (s *Store) suggestion(e entity) Suggestion {
@@ -236,7 +272,11 @@ func (s *Store) ResolveExact(text string) (Match, bool) {
 // letters, transpositions counting 1), and strictly closer than any
 // candidate for something else. Otherwise Resolve returns MatchNone with up
 // to five suggestions.
-func (s *Store) Resolve(text string) Match {
+func (s *Store) Resolve(text string) Match { return s.resolve(text, true) }
+
+// resolve is Resolve; without prefixes, a MatchNone has only the typo
+// suggestions (Complete finds the prefix matches itself).
+func (s *Store) resolve(text string, prefixes bool) Match {
 	f := fold(text)
 	if f == "" {
 		return Match{}
@@ -275,10 +315,16 @@ func (s *Store) Resolve(text string) Match {
 	}
 	best, sugg := s.fuzzy(cands)
 	if best != nil {
-		return s.match(*best)
+		// A correctly spelt word of another country's name is not a typo:
+		// "dominican" is one letter from Dominica but a word of the
+		// Dominican Republic. Offer both instead of guessing.
+		if !s.wordOfOtherName(cands[0], *best) {
+			return s.match(*best)
+		}
+		sugg = []Suggestion{s.suggestion(*best)}
 	}
 	// Names that start with what was typed ("congo" suggests both Congos).
-	if len(cands[0]) >= 3 {
+	if prefixes && len(cands[0]) >= 3 {
 		pre := s.prefixMatches(cands[0], maxSuggestions)
 		for _, sg := range sugg {
 			pre = appendNew(pre, sg, maxSuggestions)
@@ -345,6 +391,7 @@ func (s *Store) fuzzy(cands []string) (*entity, []Suggestion) {
 		ent  entity
 		d    int
 		prio int
+		lim  int // the typo limit of the candidate text that came closest
 	}
 	bestByEnt := map[entity]hit{}
 	for _, c := range cands {
@@ -357,14 +404,28 @@ func (s *Store) fuzzy(cands []string) (*entity, []Suggestion) {
 		if hi >= len(ix.byLen) {
 			hi = len(ix.byLen) - 1
 		}
-		for _, ne := range ix.fuzzy[ix.byLen[lo]:ix.byLen[hi]] {
+		if lo >= hi {
+			continue // longer than any name: nothing can be near it
+		}
+		cb := bagOf(c)
+		cm := cb.mask()
+		for k := ix.byLen[lo]; k < ix.byLen[hi]; k++ {
+			if bits.OnesCount32(cm^ix.masks[k]) > 2*maxD || bagDiff(&cb, &ix.bags[k]) > 2*maxD {
+				continue // too many letters differ for maxD edits
+			}
+			ne := ix.fuzzy[k]
 			d := distance(c, ne.name, maxD)
 			if d > maxD {
 				continue
 			}
 			h, ok := bestByEnt[ne.ent]
-			if !ok || d < h.d || d == h.d && ne.prio < h.prio {
-				bestByEnt[ne.ent] = hit{ne.ent, d, ne.prio}
+			switch {
+			case !ok || d < h.d:
+				bestByEnt[ne.ent] = hit{ne.ent, d, ne.prio, limit}
+			case d == h.d:
+				h.prio = min(h.prio, ne.prio)
+				h.lim = max(h.lim, limit)
+				bestByEnt[ne.ent] = h
 			}
 		}
 	}
@@ -387,12 +448,11 @@ func (s *Store) fuzzy(cands []string) (*entity, []Suggestion) {
 		return s.suggestion(a.ent).Name < s.suggestion(b.ent).Name
 	})
 	if len(hits) > 0 {
+		// The limit is that of the text that matched: a short word of a long
+		// question ("saint" in "saint vincent") gets no more slack than it
+		// would alone, or "saint" would become "spain".
 		top := hits[0]
-		limit := typoLimit(len(cands[0]))
-		for _, c := range cands[1:] {
-			limit = max(limit, typoLimit(len(c)))
-		}
-		if top.d <= limit && (len(hits) == 1 || hits[1].d > top.d) {
+		if top.d <= top.lim && (len(hits) == 1 || hits[1].d > top.d) {
 			return &top.ent, nil
 		}
 	}
@@ -404,6 +464,46 @@ func (s *Store) fuzzy(cands []string) (*entity, []Suggestion) {
 		sugg = append(sugg, s.suggestion(h.ent))
 	}
 	return nil, sugg
+}
+
+// letterBag counts the letters a-z of a folded ASCII name, and anything
+// else in the last slot. One edit changes the counts by at most 2 in all (a
+// substitution takes a letter away and adds another; a transposition none),
+// so half the difference of two bags is a lower bound on their edit
+// distance: a cheap filter before the real one.
+type letterBag [27]uint8
+
+func bagOf(s string) letterBag {
+	var b letterBag
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			b[c-'a']++
+		} else {
+			b[26]++
+		}
+	}
+	return b
+}
+
+// mask has a bit for each slot that is not zero. One edit changes at most
+// two bits, so it is an even cheaper, weaker filter than the bag.
+func (b *letterBag) mask() uint32 {
+	var m uint32
+	for i, n := range b {
+		if n > 0 {
+			m |= 1 << i
+		}
+	}
+	return m
+}
+
+func bagDiff(a, b *letterBag) int {
+	d := 0
+	for i := range a {
+		x := int(a[i]) - int(b[i])
+		d += max(x, -x)
+	}
+	return d
 }
 
 // distance is the optimal-string-alignment edit distance between a and b
@@ -458,7 +558,7 @@ func (s *Store) Complete(prefix string, n int) []Suggestion {
 	}
 	out := s.prefixMatches(f, n)
 	if len(out) < n && len(f) >= 3 {
-		if m := s.Resolve(prefix); m.Kind == MatchCountry || m.Kind == MatchNoData || m.Kind == MatchTopic {
+		if m := s.resolve(prefix, false); m.Kind == MatchCountry || m.Kind == MatchNoData || m.Kind == MatchTopic {
 			out = appendNew(out, s.suggestion(entity{code: m.Code, topic: topicID(m)}), n)
 		} else {
 			for _, sg := range m.Suggestions {
@@ -469,6 +569,20 @@ func (s *Store) Complete(prefix string, n int) []Suggestion {
 	return out
 }
 
+// wordOfOtherName reports whether the folded words f are, word for word,
+// part of a name of something other than e.
+func (s *Store) wordOfOtherName(f string, e entity) bool {
+	ix := s.names
+	i := sort.Search(len(ix.prefix), func(i int) bool { return ix.prefix[i].name >= f })
+	for ; i < len(ix.prefix) && strings.HasPrefix(ix.prefix[i].name, f); i++ {
+		ne := ix.prefix[i]
+		if ne.ent != e && (len(ne.name) == len(f) || ne.name[len(f)] == ' ') {
+			return true
+		}
+	}
+	return false
+}
+
 // prefixMatches returns up to n entities with a name, or a word of a name,
 // starting with the folded prefix f: countries on record and topics first,
 // a name's start before a later word, data and English names before other
@@ -477,10 +591,10 @@ func (s *Store) prefixMatches(f string, n int) []Suggestion {
 	ix := s.names
 	i := sort.Search(len(ix.prefix), func(i int) bool { return ix.prefix[i].name >= f })
 	type hit struct {
-		ent  entity
+		sg   Suggestion
 		rank int
 	}
-	best := map[entity]int{}
+	at := map[entity]int{} // entity -> index in hits
 	var hits []hit
 	for ; i < len(ix.prefix) && strings.HasPrefix(ix.prefix[i].name, f); i++ {
 		ne := ix.prefix[i]
@@ -494,30 +608,22 @@ func (s *Store) prefixMatches(f string, n int) []Suggestion {
 		if ne.prio == prioOther {
 			rank += 2
 		}
-		if r, ok := best[ne.ent]; ok {
-			if rank < r {
-				best[ne.ent] = rank
-			}
+		if k, ok := at[ne.ent]; ok {
+			hits[k].rank = min(hits[k].rank, rank)
 			continue
 		}
-		best[ne.ent] = rank
-		hits = append(hits, hit{ent: ne.ent})
+		at[ne.ent] = len(hits)
+		hits = append(hits, hit{sg: s.suggestion(ne.ent), rank: rank})
 	}
-	for i := range hits {
-		hits[i].rank = best[hits[i].ent]
-	}
-	sort.SliceStable(hits, func(i, j int) bool {
-		if hits[i].rank != hits[j].rank {
-			return hits[i].rank < hits[j].rank
+	slices.SortStableFunc(hits, func(a, b hit) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
 		}
-		return s.suggestion(hits[i].ent).Name < s.suggestion(hits[j].ent).Name
+		return strings.Compare(a.sg.Name, b.sg.Name)
 	})
 	out := make([]Suggestion, 0, min(n, len(hits)))
-	for _, h := range hits {
-		if len(out) == n {
-			break
-		}
-		out = append(out, s.suggestion(h.ent))
+	for _, h := range hits[:min(n, len(hits))] {
+		out = append(out, h.sg)
 	}
 	return out
 }

@@ -19,27 +19,48 @@ const (
 	weightBody    = 1
 )
 
+// The fields of a document, each weighted and length-normalised on its own
+// (BM25F), so that a long card still ranks first for its own name.
+const (
+	fieldName = iota
+	fieldSummary
+	fieldBody
+	numFields
+)
+
+var fieldWeight = [numFields]float64{weightName, weightSummary, weightBody}
+
 type sentence struct {
 	text  string
 	stems []string // sorted, unique
+	bloom uint64   // a bit per stem (stemBit), to skip most sentences fast
+}
+
+// stemBit is the bit of a stem in a sentence's bloom filter.
+func stemBit(st string) uint64 {
+	h := uint32(2166136261) // FNV-1a
+	for i := 0; i < len(st); i++ {
+		h = (h ^ uint32(st[i])) * 16777619
+	}
+	return 1 << (h % 64)
 }
 
 type searchDoc struct {
 	country   *Country
 	topic     *Topic
-	length    float64 // weighted token count
+	length    [numFields]float64 // token count of each field
 	sentences []sentence
 }
 
 type posting struct {
 	doc int
-	tf  float64 // weighted term frequency
+	tf  [numFields]float64 // term frequency in each field
 }
 
 type searchIndex struct {
 	docs     []searchDoc
 	postings map[string][]posting
-	avgLen   float64
+	avgLen   [numFields]float64
 }
 
 // SearchHit is one document that matched every word.
@@ -70,32 +91,33 @@ func (c stems) of(w string) string {
 func (s *Store) buildSearch() {
 	ix := &searchIndex{postings: map[string][]posting{}}
 	memo := stems{}
-	addDoc := func(d searchDoc, weighted map[string][]string) {
+	addDoc := func(d searchDoc, fields [numFields][]string) {
 		id := len(ix.docs)
-		tf := map[string]float64{}
-		for _, w := range []struct {
-			key    string
-			weight float64
-		}{{"name", weightName}, {"summary", weightSummary}, {"body", weightBody}} {
-			for _, text := range weighted[w.key] {
+		tf := map[string]*[numFields]float64{}
+		for f, texts := range fields {
+			for _, text := range texts {
 				for _, t := range tokens(text) {
 					if searchStop[t] {
 						continue
 					}
-					tf[memo.of(t)] += w.weight
-					d.length += w.weight
+					st := memo.of(t)
+					if tf[st] == nil {
+						tf[st] = new([numFields]float64)
+					}
+					tf[st][f]++
+					d.length[f]++
 				}
 			}
 		}
 		for st, f := range tf {
-			ix.postings[st] = append(ix.postings[st], posting{doc: id, tf: f})
+			ix.postings[st] = append(ix.postings[st], posting{doc: id, tf: *f})
 		}
 		ix.docs = append(ix.docs, d)
 	}
 	for _, c := range s.countries {
 		body := c.bodyTexts(s)
-		d := searchDoc{country: c, sentences: sentences(memo, append([]string{c.Summary}, body...))}
-		addDoc(d, map[string][]string{"name": append([]string{c.Name}, c.Aliases...), "summary": {c.Summary}, "body": body})
+		d := searchDoc{country: c, sentences: sentences(memo, append(append([]string{c.Summary}, body...), alsoCalled(c.Name, c.Aliases)))}
+		addDoc(d, [numFields][]string{append([]string{c.Name}, c.Aliases...), {c.Summary}, body})
 	}
 	for _, t := range s.topics {
 		var body []string
@@ -105,15 +127,13 @@ func (s *Store) buildSearch() {
 		for _, e := range t.Timeline {
 			body = append(body, e.Text)
 		}
-		d := searchDoc{topic: t, sentences: sentences(memo, append([]string{t.Summary}, body...))}
-		addDoc(d, map[string][]string{"name": append([]string{t.Title, t.ID}, t.Aliases...), "summary": {t.Summary}, "body": body})
+		d := searchDoc{topic: t, sentences: sentences(memo, append(append([]string{t.Summary}, body...), alsoCalled(t.Title, append([]string{t.ID}, t.Aliases...))))}
+		addDoc(d, [numFields][]string{append([]string{t.Title, t.ID}, t.Aliases...), {t.Summary}, body})
 	}
-	total := 0.0
 	for _, d := range ix.docs {
-		total += d.length
-	}
-	if len(ix.docs) > 0 {
-		ix.avgLen = total / float64(len(ix.docs))
+		for f := range numFields {
+			ix.avgLen[f] += d.length[f] / float64(len(ix.docs))
+		}
 	}
 	s.search = ix
 }
@@ -130,9 +150,13 @@ func (c *Country) bodyTexts(s *Store) []string {
 		body = append(body, g.Name)
 	}
 	for _, a := range c.Received {
+		// A sentence, since it may be shown as the snippet of a search for
+		// "Cubans".
+		text := "People sent there include nationals of " + englishName(a.Code)
 		if words := s.demonyms[a.Code]; len(words) > 0 {
-			body = append(body, strings.Join(words, " ")+" "+englishName(a.Code))
+			text += " (" + strings.Join(words, ", ") + ")"
 		}
+		body = append(body, text+".")
 	}
 	for _, p := range c.Payments {
 		body = append(body, p.Text)
@@ -141,6 +165,24 @@ func (c *Country) bodyTexts(s *Store) []string {
 		body = append(body, e.Text)
 	}
 	return body
+}
+
+// alsoCalled is a last sentence for snippets, for a search that matches
+// only an alias ("Swaziland"): "Eswatini (also: Swaziland, Kingdom of
+// Eswatini)". It is "" when there is no other name.
+func alsoCalled(name string, aliases []string) string {
+	seen := map[string]bool{fold(name): true}
+	var other []string
+	for _, a := range aliases {
+		if f := fold(a); !seen[f] {
+			seen[f] = true
+			other = append(other, a)
+		}
+	}
+	if len(other) == 0 {
+		return ""
+	}
+	return name + " (also: " + strings.Join(other, ", ") + ")"
 }
 
 // sentences splits texts into sentences and precomputes their stems.
@@ -157,7 +199,11 @@ func sentences(memo stems, texts []string) []sentence {
 				stems = append(stems, w)
 			}
 			sort.Strings(stems)
-			out = append(out, sentence{text: st, stems: stems})
+			var bloom uint64
+			for _, w := range stems {
+				bloom |= stemBit(w)
+			}
+			out = append(out, sentence{text: st, stems: stems, bloom: bloom})
 		}
 	}
 	return out
@@ -227,8 +273,14 @@ func (s *Store) Search(query string) []SearchHit {
 			if i > 0 && !ok {
 				continue // require every word
 			}
-			d := ix.docs[p.doc]
-			next[p.doc] = prev + idf*p.tf*(k1+1)/(p.tf+k1*(1-b+b*d.length/ix.avgLen))
+			d := &ix.docs[p.doc]
+			tf := 0.0
+			for f := range numFields {
+				if p.tf[f] > 0 {
+					tf += fieldWeight[f] * p.tf[f] / (1 - b + b*d.length[f]/ix.avgLen[f])
+				}
+			}
+			next[p.doc] = prev + idf*tf*(k1+1)/(tf+k1)
 		}
 		scores = next
 	}
@@ -254,10 +306,17 @@ func (h SearchHit) name() string {
 }
 
 func bestSentence(ss []sentence, terms []string) string {
+	var bits [8]uint64
+	for i, t := range terms[:min(len(terms), len(bits))] {
+		bits[i] = stemBit(t)
+	}
 	best, bestN := "", 0
 	for _, s := range ss {
 		n := 0
-		for _, t := range terms {
+		for i, t := range terms {
+			if i < len(bits) && s.bloom&bits[i] == 0 {
+				continue // certainly not in this sentence
+			}
 			i := sort.SearchStrings(s.stems, t)
 			if i < len(s.stems) && s.stems[i] == t {
 				n++

@@ -1,6 +1,9 @@
 package knowledge
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Status is a stage in a country's history with the US programme. The
 // vocabulary is closed; see data/README.md.
@@ -192,13 +195,13 @@ type namedGroup struct {
 }
 
 // Countries returns every country on record, sorted by name.
-func (s *Store) Countries() []*Country { return s.countries }
+func (s *Store) Countries() []*Country { return slices.Clip(s.countries) }
 
 // Country returns the country with an ISO alpha-2 code, or nil.
 func (s *Store) Country(code string) *Country { return s.byCode[code] }
 
 // Topics returns the topics in file order.
-func (s *Store) Topics() []*Topic { return s.topics }
+func (s *Store) Topics() []*Topic { return slices.Clip(s.topics) }
 
 // Topic returns a topic by id, or nil.
 func (s *Store) Topic(id string) *Topic { return s.topicByID[id] }
@@ -207,7 +210,7 @@ func (s *Store) Topic(id string) *Topic { return s.topicByID[id] }
 func (s *Store) Source(id string) *Source { return s.sourceByID[id] }
 
 // Sources returns every source in file order.
-func (s *Store) Sources() []*Source { return s.sources }
+func (s *Store) Sources() []*Source { return slices.Clip(s.sources) }
 
 // AsOf is the newest dated item in the data.
 func (s *Store) AsOf() Date { return s.asOf }
@@ -216,7 +219,7 @@ func (s *Store) AsOf() Date { return s.asOf }
 func (s *Store) AsOfTime() time.Time { return s.asOf.Earliest() }
 
 // Paid returns the countries with at least one reported payment, by name.
-func (s *Store) Paid() []*Country { return s.paid }
+func (s *Store) Paid() []*Country { return slices.Clip(s.paid) }
 
 // GroupName returns the display name of a nationality group id.
 func (s *Store) GroupName(id string) string { return s.groups[id].Name }
