@@ -34,22 +34,29 @@ func (s *Store) index(p *problems) {
 	for _, t := range s.topics {
 		checkOrder(p, t.File, t.Timeline)
 	}
+	// The quick names carry the alias checks, so an alias claimed twice is
+	// reported with every other problem, not after they are fixed.
+	s.buildQuick(p)
 	if len(p.list) > 0 {
-		// Still check the names, so that an alias claimed twice is reported
-		// with every other problem, not after they are fixed.
-		s.buildNames(p)
 		return
 	}
-	// The two biggest indexes are independent: build them side by side.
-	done := make(chan struct{})
-	go func() {
-		s.buildSearch()
-		close(done)
-	}()
-	s.buildNames(p)
-	<-done
 	s.buildFrom()
 	s.buildEvents()
+	// The two big indexes (names in nine languages with typo and prefix
+	// indexes, and full-text search) validate nothing, so they are built in
+	// the background, side by side, while the first answers need only the
+	// quick names. Anything that needs them waits for s.indexed.
+	s.indexed = make(chan struct{})
+	go func() {
+		done := make(chan struct{})
+		go func() {
+			s.buildSearch()
+			close(done)
+		}()
+		s.buildNames()
+		<-done
+		close(s.indexed)
+	}()
 }
 
 // checkOrder requires a timeline to be oldest first, as written: an event

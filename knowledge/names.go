@@ -59,12 +59,10 @@ type nameEntry struct {
 }
 
 type nameIndex struct {
-	exact    map[string]nameEntry // folded name -> entity
-	codes    map[string]string    // lower-case alpha-2 or alpha-3 -> alpha-2
+	exact    map[string]nameEntry // folded name -> entity, every language
 	fuzzy    []nameEntry          // ASCII names for typo matching, by length
 	bags     []letterBag          // bags[i] is the letter bag of fuzzy[i]
 	masks    []uint32             // masks[i]: which letters fuzzy[i] has
-	english  map[string]string    // code -> CLDR English name
 	byLen    [64]int              // byLen[n] = first index in fuzzy with len >= n
 	prefix   []nameEntry          // every word-start suffix of every name, sorted
 	maxWords int
@@ -90,24 +88,16 @@ func wordSet(words string) map[string]bool {
 	return m
 }
 
-func (s *Store) buildNames(p *problems) {
-	ix := &nameIndex{exact: map[string]nameEntry{}, codes: map[string]string{}, english: map[string]string{}}
+// buildQuick builds, before Load returns, what validation and the common
+// case need: data names and aliases (checked for clashes), topic names,
+// CLDR's English names and the ISO codes. Every other language, the typo
+// and prefix indexes are built by buildNames in the background.
+func (s *Store) buildQuick(p *problems) {
+	s.quick = map[string]nameEntry{}
+	s.codes = map[string]string{}
+	s.english = map[string]string{}
 	claimed := map[string]string{}  // folded data alias -> code, to catch two countries claiming one alias
 	claimedLine := map[string]int{} // folded data alias -> its line in the claiming file
-	add := func(name string, e entity, prio int) {
-		f := fold(name)
-		// "St." and "Saint" are written both ways: CLDR has "St. Vincent &
-		// Grenadines", people type "Saint Vincent and the Grenadines".
-		for _, v := range [2]string{f, saintVariant(f)} {
-			if v == "" {
-				continue
-			}
-			if old, ok := ix.exact[v]; ok && old.prio <= prio {
-				continue
-			}
-			ix.exact[v] = nameEntry{name: v, ent: e, prio: prio}
-		}
-	}
 	for _, c := range s.countries {
 		e := entity{code: c.Code}
 		for i, n := range append([]string{c.Name}, c.Aliases...) {
@@ -122,37 +112,63 @@ func (s *Store) buildNames(p *problems) {
 			}
 			claimed[f] = c.Code
 			claimedLine[f] = line
-			add(n, e, prioData)
+			addName(s.quick, f, e, prioData)
 		}
 	}
 	for _, code := range allCodes() {
-		e := entity{code: code}
-		names := cldrNames(code)
-		if len(names) > 0 {
-			ix.english[code] = names[0]
+		name := englishName(code)
+		s.english[code] = name
+		f := fold(name)
+		if other, ok := claimed[f]; ok && other != code {
+			// A data alias that is another country's English name is a
+			// look-alike trap (e.g. "Guinea" on Equatorial Guinea).
+			p.add(s.byCode[other].File, claimedLine[f], "alias %q is the English name of %s", name, code)
 		}
-		for i, n := range names {
-			f := fold(n)
-			if other, ok := claimed[f]; ok && other != code && i == 0 {
-				// A data alias that is another country's English name is a
-				// look-alike trap (e.g. "Guinea" on Equatorial Guinea).
-				p.add(s.byCode[other].File, claimedLine[f], "alias %q is the English name of %s", n, code)
-			}
-			prio := prioOther
-			if i == 0 {
-				prio = prioEnglish
-			}
-			add(n, e, prio)
-		}
-		ix.codes[strings.ToLower(code)] = code
+		addName(s.quick, f, entity{code: code}, prioEnglish)
+		s.codes[strings.ToLower(code)] = code
 		if a3 := iso3(code); a3 != "" {
-			ix.codes[strings.ToLower(a3)] = code
+			s.codes[strings.ToLower(a3)] = code
 		}
 	}
 	for _, t := range s.topics {
 		e := entity{topic: t.ID}
 		for _, n := range append([]string{t.ID, t.Title}, t.Aliases...) {
-			add(n, e, prioData)
+			addName(s.quick, fold(n), e, prioData)
+		}
+	}
+}
+
+// addName records a folded name (and its Saint/St twin) unless a name of
+// better or equal priority already holds it.
+func addName(m map[string]nameEntry, f string, e entity, prio int) {
+	// "St." and "Saint" are written both ways: CLDR has "St. Vincent &
+	// Grenadines", people type "Saint Vincent and the Grenadines".
+	for _, v := range [2]string{f, saintVariant(f)} {
+		if v == "" {
+			continue
+		}
+		if old, ok := m[v]; ok && old.prio <= prio {
+			continue
+		}
+		m[v] = nameEntry{name: v, ent: e, prio: prio}
+	}
+}
+
+// buildNames builds the full name index: the quick names plus CLDR's names
+// in every name language, the typo index and the prefix index.
+func (s *Store) buildNames() {
+	ix := &nameIndex{exact: make(map[string]nameEntry, 3*len(s.quick))}
+	for f, ne := range s.quick {
+		ix.exact[f] = ne
+	}
+	for _, code := range allCodes() {
+		e := entity{code: code}
+		for i, n := range cldrNames(code) {
+			prio := prioOther
+			if i == 0 {
+				prio = prioEnglish
+			}
+			addName(ix.exact, fold(n), e, prio)
 		}
 	}
 	for f, ne := range ix.exact {
@@ -199,6 +215,13 @@ func (s *Store) buildNames(p *problems) {
 	s.names = ix
 }
 
+// nameIndex returns the full name index, waiting for the background build
+// that Load started to finish (once; it is read-only afterwards).
+func (s *Store) nameIndex() *nameIndex {
+	<-s.indexed
+	return s.names
+}
+
 // saintVariant spells a folded name's first "st" as "saint" or its first
 // "saint" as "st", or returns "" when it has neither word.
 func saintVariant(f string) string {
@@ -220,7 +243,7 @@ func (s *Store) DisplayName(code string) string {
 	if c := s.byCode[code]; c != nil {
 		return c.Name
 	}
-	if n, ok := s.names.english[code]; ok {
+	if n, ok := s.english[code]; ok {
 		return n
 	}
 	return englishName(code)
@@ -251,11 +274,14 @@ func (s *Store) ResolveExact(text string) (Match, bool) {
 	if f == "" {
 		return Match{}, false
 	}
-	if ne, ok := s.names.exact[f]; ok {
+	if ne, ok := s.quick[f]; ok {
 		return s.match(ne.ent), true
 	}
-	if code, ok := s.names.codes[f]; ok {
+	if code, ok := s.codes[f]; ok {
 		return s.match(entity{code: code}), true
+	}
+	if ne, ok := s.nameIndex().exact[f]; ok {
+		return s.match(ne.ent), true
 	}
 	if e, ok := s.scan(strings.Fields(f), text); ok {
 		return s.match(e), true
@@ -281,12 +307,15 @@ func (s *Store) resolve(text string, prefixes bool) Match {
 	if f == "" {
 		return Match{}
 	}
-	ix := s.names
-	if ne, ok := ix.exact[f]; ok {
+	if ne, ok := s.quick[f]; ok {
 		return s.match(ne.ent)
 	}
-	if code, ok := ix.codes[f]; ok {
+	if code, ok := s.codes[f]; ok {
 		return s.match(entity{code: code})
+	}
+	ix := s.nameIndex()
+	if ne, ok := ix.exact[f]; ok {
+		return s.match(ne.ent)
 	}
 	words := strings.Fields(f)
 	if e, ok := s.scan(words, text); ok {
@@ -337,7 +366,7 @@ func (s *Store) resolve(text string, prefixes bool) Match {
 // scan looks for the longest run of words that is an exact name, and for
 // upper-case ISO codes ("does HND take deportees").
 func (s *Store) scan(words []string, orig string) (entity, bool) {
-	ix := s.names
+	ix := s.nameIndex()
 	maxN := min(ix.maxWords, len(words))
 	for n := maxN; n >= 1; n-- {
 		var found *nameEntry
@@ -358,7 +387,7 @@ func (s *Store) scan(words []string, orig string) (entity, bool) {
 	}
 	for _, w := range strings.FieldsFunc(orig, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') }) {
 		if (len(w) == 2 || len(w) == 3) && strings.ToUpper(w) == w && w != "US" && w != "USA" {
-			if code, ok := ix.codes[strings.ToLower(w)]; ok {
+			if code, ok := s.codes[strings.ToLower(w)]; ok {
 				return entity{code: code}, true
 			}
 		}
@@ -386,7 +415,7 @@ func typoLimit(n int) int {
 
 // fuzzy finds the closest names to any candidate text.
 func (s *Store) fuzzy(cands []string) (*entity, []Suggestion) {
-	ix := s.names
+	ix := s.nameIndex()
 	type hit struct {
 		ent  entity
 		d    int
@@ -572,7 +601,7 @@ func (s *Store) Complete(prefix string, n int) []Suggestion {
 // wordOfOtherName reports whether the folded words f are, word for word,
 // part of a name of something other than e.
 func (s *Store) wordOfOtherName(f string, e entity) bool {
-	ix := s.names
+	ix := s.nameIndex()
 	i := sort.Search(len(ix.prefix), func(i int) bool { return ix.prefix[i].name >= f })
 	for ; i < len(ix.prefix) && strings.HasPrefix(ix.prefix[i].name, f); i++ {
 		ne := ix.prefix[i]
@@ -588,7 +617,7 @@ func (s *Store) wordOfOtherName(f string, e entity) bool {
 // a name's start before a later word, data and English names before other
 // languages, then by name.
 func (s *Store) prefixMatches(f string, n int) []Suggestion {
-	ix := s.names
+	ix := s.nameIndex()
 	i := sort.Search(len(ix.prefix), func(i int) bool { return ix.prefix[i].name >= f })
 	type hit struct {
 		sg   Suggestion

@@ -138,6 +138,13 @@ func (s *Store) buildSearch() {
 	s.search = ix
 }
 
+// searchIndex returns the search index, waiting for the background build
+// that Load started to finish.
+func (s *Store) searchIndex() *searchIndex {
+	<-s.indexed
+	return s.search
+}
+
 // bodyTexts are the searchable texts of a card besides name and summary.
 func (c *Country) bodyTexts(s *Store) []string {
 	var body []string
@@ -257,7 +264,7 @@ func (s *Store) Search(query string) []SearchHit {
 	if len(terms) == 0 {
 		return nil
 	}
-	ix := s.search
+	ix := s.searchIndex()
 	const k1, b = 1.2, 0.75
 	n := float64(len(ix.docs))
 	scores := map[int]float64{}
