@@ -1,0 +1,32 @@
+// Package discord is agreementbot's Discord adapter: the /agreement
+// application command, answered over a gateway connection (Gateway) or an
+// HTTP interactions endpoint (NewHTTPHandler), with answers rendered as
+// embeds (Render) and autocomplete on the command's one option.
+//
+// It is the only package that imports github.com/bwmarrin/discordgo, and it
+// does nothing but translate: an interaction becomes a bot.Query for the
+// bot.Handler (or a prefix for the bot.Completer), and the bot.Reply
+// becomes an interaction response. It holds no facts and makes no
+// decisions about them.
+//
+// What it guarantees on Discord's side:
+//   - Every response is within Discord's limits (embed title, description,
+//     fields, footer, 6,000 characters in all; 25 autocomplete choices of at
+//     most 100 characters); long answers are shortened where they overflow
+//     and point to the command that shows the rest.
+//   - No response pings anyone: allowed_mentions is {"parse":[]}, and all
+//     text taken from a reply has its markdown escaped, so user input echoed
+//     back cannot format, link or mention.
+//   - An interaction is answered within its 3 seconds: the callback is
+//     retried after a 429 or a 5xx only while time remains.
+//   - The HTTP endpoint verifies every request's Ed25519 signature before
+//     parsing it, and never caches the result.
+//   - The gateway asks for no intents, resumes dropped connections, and
+//     stops with a clear error on an invalid token or a fatal close code
+//     instead of reconnecting forever.
+//
+// DISCORD_API_URL (Config.APIURL) moves every REST call, the gateway lookup
+// included, to another server, through the HTTP client rather than by
+// changing discordgo's package variables; the tests use it to run the real
+// discordgo session against a fake Discord on 127.0.0.1.
+package discord

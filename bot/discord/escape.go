@@ -1,0 +1,258 @@
+package discord
+
+import (
+	"net/url"
+	"strings"
+	"unicode/utf8"
+)
+
+// Discord counts embed limits in characters. width counts UTF-16 code
+// units, which is never less than the number of code points, so a text
+// within a limit by this count is within it however Discord counts.
+func width(s string) int {
+	n := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			n++
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+		i += size
+	}
+	return n
+}
+
+// zwsp is put after every '@' so that "@everyone", "@here" and mentions
+// never form, whatever allowed_mentions says.
+const zwsp = "\u200b"
+
+// ellipsis marks a cut.
+const ellipsis = "…"
+
+// invisible reports characters dropped from all text: controls other than
+// newline and tab, and the bidirectional overrides that can make text read
+// differently from what it is.
+func invisible(r rune) bool {
+	switch {
+	case r < 0x20:
+		return r != '\n' && r != '\t'
+	case r == 0x7f:
+		return true
+	case 0x202a <= r && r <= 0x202e, 0x2066 <= r && r <= 0x2069:
+		return true
+	}
+	return false
+}
+
+// esc escapes s for Discord markdown. See escClip.
+func esc(s string) string {
+	out, _ := escClip(s, -1)
+	return out
+}
+
+// escClip escapes s for Discord markdown and, when max >= 0 and the
+// escaped text would be wider than max, cuts it at a character boundary
+// (never inside an escape) and ends it with an ellipsis; cut reports that.
+//
+// Every markdown character is escaped with a backslash: \ * _ ~ ` | [ ] ( )
+// < > always, and # - + and "1." where they would start a heading, list,
+// subtext or quote at the start of a line. So no formatting, masked link,
+// mention, emoji, timestamp or code block can be made from the text. '@' is
+// followed by a zero-width space, "://" becomes "\://" so no bare link
+// forms, and invisible controls are dropped.
+func escClip(s string, max int) (out string, cut bool) {
+	if out, ok := escape(s, max); ok {
+		return out, false
+	}
+	if max < 1 {
+		return "", true
+	}
+	out, _ = escape(s, max-1)
+	return out + ellipsis, true
+}
+
+// escape escapes s, stopping before the first character that would make
+// it wider than max (when max >= 0); ok reports that all of s fit.
+func escape(s string, max int) (out string, ok bool) {
+	b := make([]byte, 0, len(s)+len(s)/8+8)
+	w := 0
+	lineStart := true // only spaces so far on this line
+	digits := true    // only digits and spaces so far on this line
+	for i := 0; i < len(s); {
+		c := s[i]
+		r, size := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
+		i += size
+		if invisible(r) {
+			continue
+		}
+		// Escaped characters become two characters: a backslash and the
+		// character, or '@' and a zero-width space.
+		escaped := false
+		switch {
+		case r < utf8.RuneSelf && alwaysEscaped[r]:
+			escaped = true
+		case r == '#' || r == '-' || r == '+':
+			escaped = lineStart
+		case r == '.':
+			escaped = digits && !lineStart
+		case r == ':':
+			escaped = strings.HasPrefix(s[i:], "//")
+		case r == '@':
+			escaped = true
+		case r == '\t':
+			r = ' '
+		}
+		pw := runeWidth(r)
+		if escaped {
+			pw = 2
+		}
+		if max >= 0 && w+pw > max {
+			return string(b), false
+		}
+		w += pw
+		switch {
+		case r == '@':
+			b = append(b, "@"+zwsp...)
+		case escaped:
+			b = append(b, '\\', byte(r))
+		case r < utf8.RuneSelf:
+			b = append(b, byte(r))
+		default:
+			b = utf8.AppendRune(b, r) // U+FFFD for invalid UTF-8, as JSON would make it
+		}
+		switch {
+		case r == '\n':
+			lineStart, digits = true, true
+		case r == ' ':
+		case '0' <= r && r <= '9':
+			lineStart = false
+		default:
+			lineStart, digits = false, false
+		}
+	}
+	return string(b), true
+}
+
+// alwaysEscaped marks the markdown characters escaped wherever they are.
+var alwaysEscaped = func() (t [utf8.RuneSelf]bool) {
+	for _, c := range "\\*_~`|[]()<>" {
+		t[c] = true
+	}
+	return t
+}()
+
+func runeWidth(r rune) int {
+	if r >= 0x10000 {
+		return 2
+	}
+	return 1
+}
+
+// plain prepares s for places that show no markdown (footers, autocomplete
+// choice names): invisible characters dropped, line breaks made spaces,
+// '@' defused, cut to max with an ellipsis.
+func plain(s string, max int) string {
+	if out, ok := plainN(s, max); ok {
+		return out
+	}
+	if max < 1 {
+		return ""
+	}
+	out, _ := plainN(s, max-1)
+	return out + ellipsis
+}
+
+func plainN(s string, max int) (string, bool) {
+	var b strings.Builder
+	b.Grow(len(s))
+	w := 0
+	for _, r := range s {
+		if invisible(r) {
+			continue
+		}
+		if r == '\n' || r == '\t' {
+			r = ' '
+		}
+		pw := runeWidth(r)
+		if r == '@' {
+			pw = 2
+		}
+		if w+pw > max {
+			return b.String(), false
+		}
+		b.WriteRune(r)
+		if r == '@' {
+			b.WriteString(zwsp)
+		}
+		w += pw
+	}
+	return b.String(), true
+}
+
+// maxURL bounds the length of a linked URL; longer ones are not linked.
+const maxURL = 512
+
+// linkURL returns u fit for the target of a masked link [text](u): an
+// absolute http or https URL with an ASCII host and no user info, with every
+// character that could end the link or be read as markdown percent-encoded.
+// It reports false for anything else; the source is then shown unlinked.
+func linkURL(raw string) (string, bool) {
+	if raw == "" || len(raw) > maxURL {
+		return "", false
+	}
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.Opaque != "" {
+		return "", false
+	}
+	// A plain DNS name or IPv4 address, with an optional port.
+	for i := 0; i < len(u.Host); i++ {
+		c := u.Host[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.' || c == ':') {
+			return "", false
+		}
+	}
+	s := u.String()
+	var b strings.Builder
+	const hex = "0123456789ABCDEF"
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("()[]<>\"'`\\|^{}", c) >= 0 {
+			b.WriteByte('%')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&15])
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), true
+}
+
+// codeSpan shows a command as inline code, which Discord shows literally:
+// backticks and line breaks are removed and '@' defused, since neither can
+// be escaped inside a code span.
+func codeSpan(s string) string {
+	var b strings.Builder
+	b.WriteByte('`')
+	for _, r := range s {
+		switch {
+		case r == '`' || r == '\n' || invisible(r):
+			continue
+		case r == '@':
+			b.WriteString("@" + zwsp)
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('`')
+	return b.String()
+}

@@ -1,0 +1,144 @@
+package discord
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/agreementbot/agreementbot/bot"
+)
+
+// Hand-built replies shaped like the engine's, for goldens, tests and
+// benchmarks that must not change when the data does.
+
+func ugandaReply() bot.Reply {
+	return bot.Reply{
+		Kind:     bot.KindCountry,
+		Query:    "uganda",
+		Title:    "Uganda",
+		Status:   "signed",
+		Disputed: true,
+		Summary:  "Uganda agreed in August 2025 to take deportees from the US who are nationals of other African countries, as long as they have no criminal record and are not unaccompanied minors. Its foreign ministry first denied the deal, then confirmed it.",
+		Fields: []bot.Field{
+			{Name: "Accepts", Items: []string{
+				"Nationals of other African countries whom the US deports [S1, S6]",
+				"Group: African nationals [S6]",
+			}},
+			{Name: "Conditions", Items: []string{
+				"No one with a criminal record, and no unaccompanied minors. [S6]",
+				"Uganda prefers Africans and may refuse individuals case by case. [S7] (single source)",
+			}},
+			{Name: "Numbers", Items: []string{"About a dozen people on a first flight (date not known). [S56] (unconfirmed)"}},
+			{Name: "Key dates", Items: []string{"2025-07: agreed", "2025-08-21: signed"}},
+			{Name: "Human rights", Items: []string{"Rights groups point to Uganda's record on detention and on LGBTQ people (the 2023 Anti-Homosexuality Act). [S8]"}},
+		},
+		Timeline: []bot.Event{
+			{Date: "2025-07", Text: "Uganda agrees to take African deportees, per internal US documents. [S1]"},
+			{Date: "2025-08-20", Text: "Uganda's foreign ministry denies any deal. [S6]"},
+			{Date: "2025-08-21", Text: "Uganda confirms a \"temporary arrangement\" with conditions. [S6, S7]"},
+			{Date: "date unknown", Text: "First flight with about a dozen people. [S56]"},
+		},
+		Sources: []bot.Source{
+			{ID: "S1", Outlet: "CBS News (via daily8)", Title: "U.S. broadens search for deportation agreements", Date: "2025-08-19", URL: "https://www.daily8.com/en/article/1fc81c4f9c1d8e2b1079761947a879fe"},
+			{ID: "S6", Outlet: "Reuters", Title: "Uganda agrees deal with US to take deported migrants", Date: "2025-08-21", URL: "https://www.reuters.com/world/africa/uganda-agrees-deal-with-us-take-deported-migrants-2025-08-21/"},
+			{ID: "S7", Outlet: "AP", Date: "2025-08-21", URL: "https://apnews.com/article/uganda-deportation-agreement"},
+			{ID: "S8", Outlet: "Human Rights Watch", Date: "2025-08", URL: "https://www.hrw.org/news/2025/08/uganda"},
+			{ID: "S56", Outlet: "Daily Monitor (low reliability)", URL: "https://www.monitor.co.ug/uganda/news/national/deportees-(first-flight)"},
+		},
+		Country: &bot.Country{Code: "UG", Name: "Uganda", Status: "signed"},
+		AsOf:    "2026-03-14",
+		More: []bot.More{
+			{Label: "all sources", Command: "sources uganda"},
+			{Label: "newest events", Command: "latest uganda"},
+		},
+	}
+}
+
+func listReply() bot.Reply {
+	r := bot.Reply{
+		Kind:    bot.KindList,
+		Query:   "list",
+		Title:   "Countries on record (6)",
+		Summary: "Grouped by headline status: the furthest stage reached.",
+		AsOf:    "2026-03-14",
+	}
+	groups := []struct {
+		heading   string
+		countries []string
+		status    string
+	}{
+		{"Received (2): people were actually transferred", []string{"El Salvador", "Eswatini"}, "received"},
+		{"Signed (2): a written agreement was signed", []string{"Honduras", "Uganda"}, "signed"},
+		{"Agreed (1): the government says it agreed", []string{"Kosovo"}, "agreed"},
+		{"Refused (1): the government said no", []string{"Nigeria"}, "refused"},
+	}
+	for _, g := range groups {
+		for _, c := range g.countries {
+			r.Results = append(r.Results, bot.Result{Code: strings.ToUpper(c[:2]), Name: c, Status: g.status, Disputed: c == "Uganda", Group: g.heading})
+		}
+	}
+	return r
+}
+
+func helpReply() bot.Reply {
+	return bot.Reply{
+		Kind:       bot.KindHelp,
+		Query:      "search",
+		Visibility: bot.Private,
+		Notice:     "search needs words to look for, e.g. search children.",
+		Title:      "agreementbot: US third-country deportation agreements",
+		Summary:    "Ask about a country, a topic, or use a command. Every answer cites its sources and says how recent the facts are.",
+		Fields: []bot.Field{{Name: "Commands", Items: []string{
+			"<country>: status, terms, numbers, dates and sources for one country (any language, ISO code, typos welcome) (e.g. uganda)",
+			"list [status | paid]: every country on record grouped by status (e.g. list refused)",
+			"search <words>: full-text search of every fact (e.g. search children)",
+			"from <nationality or country>: which countries received, or agreed to take, people of that nationality (e.g. from cuba)",
+			"sources [country]: who reported it, with links and dates (e.g. sources uganda)",
+			"help: this list (e.g. help)",
+		}}},
+		AsOf: "2026-03-14",
+	}
+}
+
+func notFoundReply() bot.Reply {
+	q := "@everyone [x](http://evil) **b**"
+	return bot.Reply{
+		Kind:        bot.KindNotFound,
+		Query:       q,
+		Visibility:  bot.Private,
+		Title:       "No country or topic found",
+		Summary:     fmt.Sprintf("Nothing on record matches %q. Type a country (any language or ISO code), a topic (law, court, overview, money), or help for the commands.", q),
+		Suggestions: []bot.Suggestion{{Code: "UG", Name: "Uganda"}, {Code: "UA", Name: "Ukraine"}},
+		More:        []bot.More{{Label: "all commands", Command: "help"}},
+		AsOf:        "2026-03-14",
+	}
+}
+
+// stubHandler answers a few queries with the fixtures.
+var stubHandler = bot.HandlerFunc(func(_ context.Context, q bot.Query) bot.Reply {
+	switch strings.ToLower(strings.TrimSpace(q.Text)) {
+	case "uganda":
+		return ugandaReply()
+	case "list":
+		return listReply()
+	case "", "help":
+		return helpReply()
+	}
+	r := notFoundReply()
+	r.Query = q.Text
+	return r
+})
+
+// stubCompleter offers 30 choices, more than Discord takes, one of them
+// with a name over the limit and one with an empty value.
+var stubCompleter = bot.CompleterFunc(func(_ context.Context, prefix string) []bot.Choice {
+	cs := []bot.Choice{
+		{Name: "Uganda (signed, disputed)", Value: "uganda"},
+		{Name: strings.Repeat("Very long name ", 10), Value: "long"},
+		{Name: "empty value", Value: ""},
+	}
+	for i := 0; len(cs) < 30; i++ {
+		cs = append(cs, bot.Choice{Name: fmt.Sprintf("Country %d (agreed)", i), Value: fmt.Sprintf("country %d", i)})
+	}
+	return cs
+})

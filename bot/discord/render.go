@@ -1,0 +1,476 @@
+package discord
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/agreementbot/agreementbot/bot"
+	"github.com/bwmarrin/discordgo"
+)
+
+// Discord's message and embed limits.
+// https://discord.com/developers/docs/resources/message#embed-object-embed-limits
+const (
+	maxTitle       = 256
+	maxDescription = 4096
+	maxFields      = 25
+	maxFieldName   = 256
+	maxFieldValue  = 1024
+	maxFooter      = 2048
+	maxEmbedTotal  = 6000 // across every embed of a message
+	maxEmbeds      = 10
+	maxChoices     = 25
+	maxChoiceName  = 100
+	maxChoiceValue = 100
+)
+
+// Embed colours: one per headline status, so a channel can tell a transfer
+// from a request at a glance, and neutral ones for everything else.
+var statusColours = map[string]int{
+	"requested": 0x95a5a6, // grey: asked, nothing agreed
+	"announced": 0x3498db, // blue
+	"agreed":    0xf1c40f, // yellow
+	"signed":    0xe67e22, // orange
+	"received":  0xe74c3c, // red: people were actually sent
+	"refused":   0x2ecc71, // green
+	"ended":     0x7f8c8d, // dark grey
+	"special":   0x9b59b6, // purple
+	"none":      0xbdc3c7, // light grey: nothing on record
+}
+
+const (
+	colourDefault = 0x5865f2 // Discord blurple: lists, help, search
+	colourRefused = 0x4f545c // an apology
+)
+
+func colour(r bot.Reply) int {
+	status := r.Status
+	if status == "" && r.Country != nil {
+		status = r.Country.Status
+	}
+	if c, ok := statusColours[status]; ok && (r.Kind == bot.KindCountry || r.Kind == bot.KindNoAgreement || status != "") {
+		return c
+	}
+	if r.Kind == bot.KindRefused {
+		return colourRefused
+	}
+	return colourDefault
+}
+
+// commandPrefix is how a query is typed in Discord.
+const commandPrefix = "/agreement query:"
+
+// Render turns a reply into the data of an interaction response: one embed
+// within every Discord limit, markdown escaped in all text that comes from
+// the reply, no mentions allowed, and the ephemeral flag for private replies.
+// An answer too long for one message is shortened where it overflows, and
+// the commands in Reply.More that show the rest are listed at the end.
+//
+// Render is deterministic: the same reply gives the same data.
+func Render(r bot.Reply) *discordgo.InteractionResponseData {
+	e := &discordgo.MessageEmbed{Color: colour(r)}
+	shortened := false
+
+	// Title: "Uganda · signed (disputed)".
+	if r.Title != "" || r.Status != "" {
+		suffix := ""
+		if r.Status != "" {
+			suffix, _ = escClip(oneLine(r.Status), 64) // only a hostile status is this long
+			if r.Disputed {
+				suffix += " (disputed)"
+			}
+			if r.Title != "" {
+				suffix = " · " + suffix
+			}
+		}
+		title, cut := escClip(oneLine(r.Title), maxTitle-width(suffix))
+		e.Title = title + suffix
+		shortened = shortened || cut
+	}
+
+	// Description: the stated problem, then the summary.
+	desc := r.Notice
+	if r.Summary != "" {
+		if desc != "" {
+			desc += "\n\n"
+		}
+		desc += r.Summary
+	}
+	if desc != "" {
+		var cut bool
+		e.Description, cut = escClip(desc, maxDescription)
+		shortened = shortened || cut
+	}
+
+	if r.AsOf != "" {
+		// Far below maxFooter: the title, description and footer together
+		// must leave room for fields within the 6,000 in all.
+		e.Footer = &discordgo.MessageEmbedFooter{Text: plain("Facts as of "+r.AsOf, 200)}
+	}
+
+	fixed := width(e.Title) + width(e.Description)
+	if e.Footer != nil {
+		fixed += width(e.Footer.Text)
+	}
+	secs := sections(r)
+	more := moreField(r.More)
+
+	// Everything fits: the common case.
+	if f, ok := packAll(secs, maxEmbedTotal-fixed, maxFields); ok && !shortened {
+		e.Fields = f
+	} else {
+		budget, fields := maxEmbedTotal-fixed, maxFields
+		if more != nil {
+			budget -= width(more.Name) + width(more.Value)
+			fields--
+		}
+		e.Fields = packShortened(secs, budget, fields)
+		if more != nil {
+			e.Fields = append(e.Fields, more)
+		}
+	}
+	if e.Title == "" && e.Description == "" && len(e.Fields) == 0 {
+		e.Description = "No answer."
+	}
+
+	data := &discordgo.InteractionResponseData{
+		Embeds: []*discordgo.MessageEmbed{e},
+		// An empty, non-nil Parse marshals as "parse":[], which allows no
+		// mentions at all; a nil one marshals as null, which Discord reads
+		// as the default and pings.
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},
+	}
+	if r.Visibility == bot.Private {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return data
+}
+
+// line is one line of a field value: pre + escaped text + post, where pre
+// and post are already markdown (a bullet, a link target). Only the text
+// is shortened when a line is too long.
+type line struct {
+	pre, text, post string
+}
+
+func (l line) render(max int) string {
+	s, _ := escClip(oneLine(l.text), max-width(l.pre)-width(l.post))
+	return l.pre + s + l.post
+}
+
+// oneLine joins the lines of s with spaces: items, dates and names are
+// one line each, and a line break inside one would break the list.
+func oneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
+}
+
+// section is a titled list of lines, shown as one or more embed fields.
+type section struct {
+	name  string // escaped
+	lines []string
+	// noun names what the lines are, for "… and 3 more sources".
+	noun string
+}
+
+const bullet = "• "
+
+// sections lays out everything below the description, in display order:
+// the card's fields, results, suggestions, the timeline, the sources.
+func sections(r bot.Reply) []section {
+	var out []section
+	add := func(name, noun string, ls []line) {
+		if len(ls) == 0 {
+			return
+		}
+		n, _ := escClip(oneLine(name), maxFieldName-len(" (cont.)"))
+		if n == "" {
+			n = "\u200b"
+		}
+		s := section{name: n, noun: noun}
+		for _, l := range ls {
+			s.lines = append(s.lines, l.render(maxFieldValue))
+		}
+		out = append(out, s)
+	}
+	for _, f := range r.Fields {
+		ls := make([]line, 0, len(f.Items))
+		for _, it := range f.Items {
+			ls = append(ls, line{pre: bullet, text: it})
+		}
+		add(f.Name, "items", ls)
+	}
+
+	// Results, grouped by their heading where they have one.
+	var group string
+	var ls []line
+	flush := func() {
+		name := group
+		if name == "" {
+			name = resultsHeading(r.Kind)
+		}
+		add(name, "results", ls)
+		ls = nil
+	}
+	for i, res := range r.Results {
+		if i > 0 && res.Group != group {
+			flush()
+		}
+		group = res.Group
+		ls = append(ls, line{pre: bullet, text: res.Line()})
+	}
+	flush()
+
+	ls = nil
+	for _, s := range r.Suggestions {
+		ls = append(ls, line{pre: bullet, text: s.Name})
+	}
+	add("Did you mean?", "suggestions", ls)
+
+	ls = nil
+	for _, ev := range r.Timeline {
+		d, _ := escClip(oneLine(ev.Date), 64)
+		ls = append(ls, line{pre: bullet + "**" + d + "** ", text: ev.Text})
+	}
+	add("Timeline", "events", ls)
+
+	ls = nil
+	for _, s := range r.Sources {
+		ls = append(ls, sourceLine(s))
+	}
+	add("Sources", "sources", ls)
+	return out
+}
+
+func resultsHeading(k bot.Kind) string {
+	switch k {
+	case bot.KindSearch:
+		return "Matches"
+	case bot.KindLatest:
+		return "Events"
+	case bot.KindFrom, bot.KindList:
+		return "Countries"
+	}
+	return "Results"
+}
+
+// sourceLine shows a source as "• S1 [Reuters, 2025-08-20](https://…)", or
+// without the link when its URL is not a plain http(s) URL.
+func sourceLine(s bot.Source) line {
+	pre := bullet
+	if s.ID != "" {
+		id, _ := escClip(oneLine(s.ID), 16)
+		pre += id + " "
+	}
+	text := s.Outlet
+	if text == "" {
+		text = s.Title
+	}
+	if s.Date != "" {
+		text += ", " + s.Date
+	}
+	if u, ok := linkURL(s.URL); ok {
+		return line{pre: pre + "[", text: text, post: "](" + u + ")"}
+	}
+	return line{pre: pre, text: text}
+}
+
+// moreField lists the commands that show what a shortened answer leaves
+// out, e.g. "All sources: `/agreement query:sources uganda`".
+func moreField(more []bot.More) *discordgo.MessageEmbedField {
+	var b strings.Builder
+	for _, m := range more {
+		l := capitalize(esc(oneLine(m.Label))) + ": " + codeSpan(commandPrefix+m.Command)
+		if width(b.String())+1+width(l) > maxFieldValue {
+			break
+		}
+		if b.Len() > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l)
+	}
+	if b.Len() == 0 {
+		return nil
+	}
+	return &discordgo.MessageEmbedField{Name: "More", Value: b.String()}
+}
+
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+// packAll packs every line of every section into fields. ok is false when
+// they need more than budget characters or more than maxf fields.
+func packAll(secs []section, budget, maxf int) ([]*discordgo.MessageEmbedField, bool) {
+	var out []*discordgo.MessageEmbedField
+	used := 0
+	for _, s := range secs {
+		fs, _ := packSection(s, -1)
+		used += size(fs)
+		out = append(out, fs...)
+	}
+	return out, used <= budget && len(out) <= maxf
+}
+
+// size is what fields count towards the 6,000-character limit.
+func size(fs []*discordgo.MessageEmbedField) int {
+	n := 0
+	for _, f := range fs {
+		n += width(f.Name) + width(f.Value)
+	}
+	return n
+}
+
+// packSection packs the lines of s into fields of at most maxFieldValue
+// characters, continuing in fields named "<name> (cont.)"; with maxf >= 0,
+// into at most maxf fields. packed counts the lines that went in.
+func packSection(s section, maxf int) (out []*discordgo.MessageEmbedField, packed int) {
+	var b strings.Builder
+	w := 0
+	emit := func() {
+		name := s.name
+		if len(out) > 0 {
+			name += " (cont.)"
+		}
+		out = append(out, &discordgo.MessageEmbedField{Name: name, Value: b.String()})
+		b.Reset()
+		w = 0
+	}
+	for _, l := range s.lines {
+		lw := width(l)
+		if w > 0 && w+1+lw > maxFieldValue {
+			if maxf >= 0 && len(out)+1 >= maxf {
+				break
+			}
+			emit()
+		}
+		if w > 0 {
+			b.WriteByte('\n')
+			w++
+		}
+		b.WriteString(l)
+		w += lw
+		packed++
+	}
+	if w > 0 {
+		emit()
+	}
+	return out, packed
+}
+
+// packShortened packs sections into at most maxf fields and budget
+// characters. Sections past the field limit are left out; the characters
+// are shared out so that small sections are shown whole and large ones get
+// equal shares (max-min fairness), each cut short with "… and N more".
+func packShortened(secs []section, budget, maxf int) []*discordgo.MessageEmbedField {
+	var note *discordgo.MessageEmbedField
+	if len(secs) > maxf {
+		// One field says how many sections are left out.
+		keep := maxf - 1
+		note = &discordgo.MessageEmbedField{Name: "…", Value: strconv.Itoa(len(secs)-keep) + " more sections left out"}
+		secs, maxf = secs[:keep], keep
+		budget -= size([]*discordgo.MessageEmbedField{note})
+	}
+	// What each section would take in full, and in fields.
+	need := make([]int, len(secs))
+	for i, s := range secs {
+		fs, _ := packSection(s, -1)
+		need[i] = size(fs)
+	}
+	share := fairShares(need, budget)
+
+	var out []*discordgo.MessageEmbedField
+	for i, s := range secs {
+		// Leave one field for each section still to come.
+		fieldsLeft := maxf - len(out) - (len(secs) - i - 1)
+		if fieldsLeft < 1 {
+			break
+		}
+		fs := fitSection(s, share[i], fieldsLeft)
+		used := size(fs)
+		// Hand what this section did not use to the next one.
+		if i+1 < len(secs) {
+			share[i+1] += share[i] - used
+		}
+		out = append(out, fs...)
+	}
+	if note != nil {
+		out = append(out, note)
+	}
+	return out
+}
+
+// fairShares divides budget among needs: every need at or below the fair
+// level is met in full, and the rest split what remains equally.
+func fairShares(need []int, budget int) []int {
+	share := make([]int, len(need))
+	left := budget
+	open := make([]int, 0, len(need))
+	for i := range need {
+		open = append(open, i)
+	}
+	for len(open) > 0 && left > 0 {
+		level := left / len(open)
+		var still []int
+		met := false
+		for _, i := range open {
+			if need[i] <= level {
+				share[i] = need[i]
+				left -= need[i]
+				met = true
+			} else {
+				still = append(still, i)
+			}
+		}
+		if !met {
+			for _, i := range still {
+				share[i] = level
+			}
+			break
+		}
+		open = still
+	}
+	return share
+}
+
+// fitSection packs as many leading lines of s as fit in budget characters
+// and maxf fields, then a line saying how many were left out. It returns
+// nothing when not even that fits.
+func fitSection(s section, budget, maxf int) []*discordgo.MessageEmbedField {
+	if fs, packed := packSection(s, maxf); packed == len(s.lines) && size(fs) <= budget {
+		return fs
+	}
+	// with packs the first n lines and the tail line; it fits or not.
+	with := func(n int) ([]*discordgo.MessageEmbedField, bool) {
+		tail := "… and " + strconv.Itoa(len(s.lines)-n) + " more " + s.noun
+		if n == 0 {
+			tail = "… " + strconv.Itoa(len(s.lines)) + " " + s.noun + " left out"
+		}
+		sec := section{name: s.name, lines: append(s.lines[:n:n], tail)}
+		fs, packed := packSection(sec, maxf)
+		return fs, packed == len(sec.lines) && size(fs) <= budget
+	}
+	// More lines never take less room, so search for the most that fit.
+	lo, hi := 0, len(s.lines)-1 // the answer is in [lo, hi], if any
+	if _, ok := with(0); !ok {
+		return nil
+	}
+	for lo < hi {
+		mid := (lo + hi + 1) / 2
+		if _, ok := with(mid); ok {
+			lo = mid
+		} else {
+			hi = mid - 1
+		}
+	}
+	fs, _ := with(lo)
+	return fs
+}
