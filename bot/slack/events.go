@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -216,14 +217,19 @@ func (a *answerer) answer(ctx context.Context, q question, start time.Time) {
 		slack.MsgOptionDisableLinkUnfurl(),
 		slack.MsgOptionDisableMediaUnfurl(),
 	}
-	var err error
 	method := "chat.postMessage"
+	post := func(ctx context.Context) error {
+		_, _, err := a.api.PostMessageContext(ctx, q.channel, opts...)
+		return err
+	}
 	if reply.Visibility == bot.Private && !q.dm {
 		method = "chat.postEphemeral"
-		_, err = a.api.PostEphemeralContext(ctx, q.channel, q.user, opts...)
-	} else {
-		_, _, err = a.api.PostMessageContext(ctx, q.channel, opts...)
+		post = func(ctx context.Context) error {
+			_, err := a.api.PostEphemeralContext(ctx, q.channel, q.user, opts...)
+			return err
+		}
 	}
+	err := retry(ctx, post)
 	d := time.Since(start)
 	a.hooks.answered(string(reply.Kind), outcome(err), d)
 	if err != nil {
@@ -234,6 +240,44 @@ func (a *answerer) answer(ctx context.Context, q question, start time.Time) {
 		a.log.Debug("slack: answered", "method", method, "channel", q.channel, "kind", reply.Kind, "duration", d)
 	}
 }
+
+// retry calls post until it succeeds, honouring Slack's 429 Retry-After and
+// backing off on 5xx answers, but only within ctx's deadline: a wait that
+// would outlast it gives up at once with the last error.
+func retry(ctx context.Context, post func(context.Context) error) error {
+	backoff := 250 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		err := post(ctx)
+		if err == nil || attempt == maxPostAttempts {
+			return err
+		}
+		var wait time.Duration
+		var rl *slack.RateLimitedError
+		var sc slack.StatusCodeError
+		switch {
+		case errors.As(err, &rl):
+			wait = max(rl.RetryAfter, 100*time.Millisecond)
+		case errors.As(err, &sc) && sc.Code >= 500:
+			wait = backoff
+			backoff *= 2
+		default:
+			return err // a 4xx or an API error: retrying cannot help
+		}
+		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return err
+		case <-t.C:
+		}
+	}
+}
+
+// maxPostAttempts bounds retries of one answer.
+const maxPostAttempts = 4
 
 // parseCallback decodes an Events API payload.
 func parseCallback(b []byte) (*callback, error) {

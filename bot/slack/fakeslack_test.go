@@ -37,8 +37,10 @@ type fakeSlack struct {
 	conns chan *fakeConn
 	posts chan fakePost
 
-	mu  sync.Mutex
-	all []*fakeConn
+	mu           sync.Mutex
+	all          []*fakeConn
+	chatFailures []string // answers to give chat.* calls before succeeding: "429:<seconds>" or "503"
+	chatCalls    int
 }
 
 type fakePost struct {
@@ -146,8 +148,26 @@ func (f *fakeSlack) authTest(w http.ResponseWriter, r *http.Request) {
 func (f *fakeSlack) chat(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	method := strings.TrimPrefix(r.URL.Path, "/api/")
+	f.mu.Lock()
+	f.chatCalls++
+	f.mu.Unlock()
 	if r.PostForm.Get("token") != f.botToken {
 		writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
+		return
+	}
+	f.mu.Lock()
+	var fail string
+	if len(f.chatFailures) > 0 {
+		fail, f.chatFailures = f.chatFailures[0], f.chatFailures[1:]
+	}
+	f.mu.Unlock()
+	switch {
+	case strings.HasPrefix(fail, "429:"):
+		w.Header().Set("Retry-After", strings.TrimPrefix(fail, "429:"))
+		w.WriteHeader(http.StatusTooManyRequests)
+		return
+	case fail == "503":
+		w.WriteHeader(http.StatusServiceUnavailable)
 		return
 	}
 	f.posts <- fakePost{method: method, form: r.PostForm}
