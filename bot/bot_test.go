@@ -287,3 +287,36 @@ func TestHelpSaysHowToAskOnEachPlatform(t *testing.T) {
 		}
 	}
 }
+
+// FuzzHandle feeds the grammar anything: it must never panic, and every
+// reply is a known kind with the as-of date and a non-empty rendering.
+func FuzzHandle(f *testing.F) {
+	for _, s := range []string{"uganda", "/agreement list refused", "from cuba", "search children", "since 2026-01-01",
+		"latest ghana", "which countries took people from Cuba?", "query:ugnada", "list", "", "sources", "help", "México", "Суазиленд", "\x00", "from", "since 9999-99-99"} {
+		f.Add(s)
+	}
+	known := map[bot.Kind]bool{}
+	for _, k := range []bot.Kind{bot.KindCountry, bot.KindNoAgreement, bot.KindNotFound, bot.KindTopic, bot.KindList, bot.KindSearch,
+		bot.KindFrom, bot.KindSources, bot.KindLatest, bot.KindAbout, bot.KindHelp} {
+		known[k] = true
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		r := ask(text)
+		if !known[r.Kind] {
+			t.Fatalf("ask(%q).Kind = %q", text, r.Kind)
+		}
+		if r.AsOf == "" || r.Text() == "" {
+			t.Fatalf("ask(%q): empty as-of or text", text)
+		}
+		if _, err := r.JSON(); err != nil {
+			t.Fatalf("ask(%q).JSON: %v", text, err)
+		}
+		if r.Kind == bot.KindCountry {
+			// A resolved country's own name resolves to it again.
+			again := ask(r.Country.Name)
+			if again.Country == nil || again.Country.Code != r.Country.Code {
+				t.Fatalf("ask(%q) = %s, but ask(%q) = %+v", text, r.Country.Code, r.Country.Name, again.Country)
+			}
+		}
+	})
+}
