@@ -72,6 +72,26 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
+// TestStoreGolden keeps the embeds of a few real answers in testdata, so
+// reviewers see what Discord users see.
+func TestStoreGolden(t *testing.T) {
+	store, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := bot.New(store, bot.Options{})
+	for name, q := range map[string]string{"store-uganda": "uganda", "store-list-refused": "list refused", "store-from-cuba": "from cuba", "store-did-you-mean": "congo"} {
+		t.Run(name, func(t *testing.T) {
+			data := Render(b.Handle(context.Background(), bot.Query{Text: q, Platform: platform}))
+			checkLimits(t, data)
+			golden(t, name+".golden.json", indentJSON(t, discordgo.InteractionResponse{
+				Type: discordgo.InteractionResponseChannelMessageWithSource,
+				Data: data,
+			}))
+		})
+	}
+}
+
 func TestCommandsGolden(t *testing.T) {
 	b, err := CommandsJSON()
 	if err != nil {
