@@ -320,3 +320,17 @@ func FuzzHandle(f *testing.F) {
 		}
 	})
 }
+
+func TestRecoverTurnsAPanicIntoAnApology(t *testing.T) {
+	var got any
+	h := bot.Recover(bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply { panic("boom") }), func(v any, stack []byte) {
+		if len(stack) == 0 {
+			t.Error("no stack")
+		}
+		got = v
+	})
+	r := h.Handle(context.Background(), bot.Query{Text: "uganda"})
+	if r.Kind != bot.KindError || r.Visibility != bot.Private || got != "boom" || strings.Contains(r.Text(), "boom") {
+		t.Errorf("reply %+v, reported %v", r, got)
+	}
+}
