@@ -25,10 +25,6 @@ const (
 	KindHelp        Kind = "help"         // usage, possibly after a stated problem
 	KindRateLimited Kind = "rate_limited" // too many questions: a friendly private note
 	KindError       Kind = "error"        // answering failed: a short private apology
-
-	// KindRefused is the old name of KindRateLimited, kept until the
-	// adapters move over.
-	KindRefused = KindRateLimited
 )
 
 // Visibility says who sees a reply: the whole channel or only the asker.

@@ -53,7 +53,7 @@ func colour(r bot.Reply) int {
 	if c, ok := statusColours[status]; ok && (r.Kind == bot.KindCountry || r.Kind == bot.KindNoAgreement || status != "") {
 		return c
 	}
-	if r.Kind == bot.KindRefused {
+	if r.Kind == bot.KindRateLimited || r.Kind == bot.KindError {
 		return colourRefused
 	}
 	return colourDefault

@@ -68,11 +68,7 @@ func (rs *responder) apology(t discordgo.InteractionType) []byte {
 	if t == discordgo.InteractionApplicationCommandAutocomplete {
 		return appendChoices(nil, nil)
 	}
-	return encodeResponse(bot.Reply{
-		Kind:       bot.KindRefused,
-		Visibility: bot.Private,
-		Summary:    "Sorry, something went wrong while answering. Please try again in a moment.",
-	})
+	return encodeResponse(bot.Apology(bot.Query{}))
 }
 
 // encodeResponse encodes a channel-message response (type 4) for r.
