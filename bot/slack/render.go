@@ -50,7 +50,7 @@ type caps struct {
 	results    int // results shown
 	sources    int // sources shown (at most maxContextSources in the context block)
 	more       int // "more" pointers shown
-	text       int // the fallback text
+	text       int // the fallback text: what a notification shows, so short; the blocks carry the answer
 }
 
 // levelCaps returns the caps of shortening level i; the last level's
@@ -58,13 +58,13 @@ type caps struct {
 func levelCaps(i int) (caps, bool) {
 	switch i {
 	case 0:
-		return caps{summary: 2900, item: 600, fields: 40, fieldItems: 100, timeline: 200, results: 300, sources: 100, more: 5, text: 1500}, true
+		return caps{summary: 2900, item: 600, fields: 40, fieldItems: 100, timeline: 200, results: 300, sources: 100, more: 5, text: 300}, true
 	case 1:
-		return caps{summary: 2900, item: 400, fields: 20, fieldItems: 10, timeline: 25, results: 60, sources: 30, more: 5, text: 1000}, true
+		return caps{summary: 2900, item: 400, fields: 20, fieldItems: 10, timeline: 25, results: 60, sources: 30, more: 5, text: 300}, true
 	case 2:
-		return caps{summary: 1500, item: 250, fields: 10, fieldItems: 6, timeline: 12, results: 30, sources: 15, more: 5, text: 600}, true
+		return caps{summary: 1500, item: 250, fields: 10, fieldItems: 6, timeline: 12, results: 30, sources: 15, more: 5, text: 300}, true
 	case 3:
-		return caps{summary: 800, item: 160, fields: 6, fieldItems: 3, timeline: 6, results: 12, sources: 8, more: 3, text: 400}, true
+		return caps{summary: 800, item: 160, fields: 6, fieldItems: 3, timeline: 6, results: 12, sources: 8, more: 3, text: 300}, true
 	case 4:
 		return caps{summary: 400, item: 120, fields: 3, fieldItems: 2, timeline: 3, results: 5, sources: 4, more: 3, text: 300}, true
 	case 5:
