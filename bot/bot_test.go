@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
@@ -332,5 +333,37 @@ func TestRecoverTurnsAPanicIntoAnApology(t *testing.T) {
 	r := h.Handle(context.Background(), bot.Query{Text: "uganda"})
 	if r.Kind != bot.KindError || r.Visibility != bot.Private || got != "boom" || strings.Contains(r.Text(), "boom") {
 		t.Errorf("reply %+v, reported %v", r, got)
+	}
+}
+
+// TestReplyEqualCoversEveryField fails when Reply gains a field that Equal
+// and Clone do not know about, which would let an adapter's render cache
+// serve a stale rendering.
+func TestReplyEqualCoversEveryField(t *testing.T) {
+	known := map[string]bool{
+		"Kind": true, "Query": true, "Visibility": true, "Notice": true, "Title": true, "Status": true,
+		"Disputed": true, "Summary": true, "Fields": true, "Timeline": true, "Results": true,
+		"Suggestions": true, "Sources": true, "Country": true, "AsOf": true, "More": true,
+	}
+	rt := reflect.TypeFor[bot.Reply]()
+	for i := range rt.NumField() {
+		if f := rt.Field(i); f.IsExported() && !known[f.Name] {
+			t.Errorf("bot.Reply has a new field %s: compare it in Equal and copy it in Clone", f.Name)
+		}
+	}
+	a := ask("uganda")
+	b := a.Clone()
+	b.Query = "UGANDA"
+	if !a.Equal(&b) {
+		t.Error("a clone with another Query is not Equal")
+	}
+	b.Sources[1].URL = "https://example.org/changed"
+	if a.Equal(&b) || a.Sources[1].URL == b.Sources[1].URL {
+		t.Error("a changed source URL is Equal, or Clone shares the slice")
+	}
+	c := a.Clone()
+	c.Fields[0].Items[0] = "changed"
+	if a.Equal(&c) || a.Fields[0].Items[0] == "changed" {
+		t.Error("a changed field item is Equal, or Clone shares the items")
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -486,33 +485,6 @@ func TestRenderStore(t *testing.T) {
 		t.Run(q, func(t *testing.T) {
 			checkLimits(t, Render(r))
 		})
-	}
-}
-
-// TestSameRenderingCoversReply fails when bot.Reply gains a field that
-// sameRendering does not compare, which would let the render cache serve a
-// stale rendering.
-func TestSameRenderingCoversReply(t *testing.T) {
-	known := map[string]bool{
-		"Kind": true, "Query": true, "Visibility": true, "Notice": true, "Title": true, "Status": true,
-		"Disputed": true, "Summary": true, "Fields": true, "Timeline": true, "Results": true,
-		"Suggestions": true, "Sources": true, "Country": true, "AsOf": true, "More": true,
-	}
-	rt := reflect.TypeFor[bot.Reply]()
-	for i := range rt.NumField() {
-		if f := rt.Field(i); f.IsExported() && !known[f.Name] {
-			t.Errorf("bot.Reply has a new field %s: compare it in sameRendering and clone it in cloneReply", f.Name)
-		}
-	}
-	a := ugandaReply()
-	b := cloneReply(a)
-	b.Query = "UGANDA"
-	if !sameRendering(&a, &b) {
-		t.Errorf("a clone with another Query renders differently")
-	}
-	b.Sources[1].URL = "https://example.org/changed"
-	if sameRendering(&a, &b) {
-		t.Errorf("a changed source URL renders the same")
 	}
 }
 

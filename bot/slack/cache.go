@@ -1,7 +1,6 @@
 package slack
 
 import (
-	"slices"
 	"sync"
 	"time"
 
@@ -37,7 +36,7 @@ func (c *renderCache) encode(r bot.Reply) []byte {
 	c.mu.RLock()
 	e := c.entries[r.Query]
 	c.mu.RUnlock()
-	if e != nil && replyEqual(e.reply, r) {
+	if e != nil && e.reply.Query == r.Query && e.reply.Equal(&r) {
 		return e.json
 	}
 	_, b := renderJSON(r)
@@ -48,49 +47,9 @@ func (c *renderCache) encode(r bot.Reply) []byte {
 			break
 		}
 	}
-	c.entries[r.Query] = &cacheEntry{reply: cloneReply(r), json: b}
+	c.entries[r.Query] = &cacheEntry{reply: r.Clone(), json: b}
 	c.mu.Unlock()
 	return b
-}
-
-// cloneReply copies the slices of r, so that the cached copy stays as it
-// was rendered even if the caller reuses its slices. Strings are immutable.
-func cloneReply(r bot.Reply) bot.Reply {
-	r.Fields = slices.Clone(r.Fields)
-	for i := range r.Fields {
-		r.Fields[i].Items = slices.Clone(r.Fields[i].Items)
-	}
-	r.Timeline = slices.Clone(r.Timeline)
-	r.Results = slices.Clone(r.Results)
-	r.Suggestions = slices.Clone(r.Suggestions)
-	r.Sources = slices.Clone(r.Sources)
-	r.More = slices.Clone(r.More)
-	if r.Country != nil {
-		c := *r.Country
-		r.Country = &c
-	}
-	return r
-}
-
-// replyEqual reports whether two replies render the same. Comparing equal
-// strings that share memory is a pointer check, so a hit costs little.
-func replyEqual(a, b bot.Reply) bool {
-	if a.Kind != b.Kind || a.Query != b.Query || a.Visibility != b.Visibility ||
-		a.Notice != b.Notice || a.Title != b.Title || a.Status != b.Status ||
-		a.Disputed != b.Disputed || a.Summary != b.Summary || a.AsOf != b.AsOf {
-		return false
-	}
-	if (a.Country == nil) != (b.Country == nil) || (a.Country != nil && *a.Country != *b.Country) {
-		return false
-	}
-	return slices.EqualFunc(a.Fields, b.Fields, func(x, y bot.Field) bool {
-		return x.Name == y.Name && slices.Equal(x.Items, y.Items)
-	}) &&
-		slices.Equal(a.Timeline, b.Timeline) &&
-		slices.Equal(a.Results, b.Results) &&
-		slices.Equal(a.Suggestions, b.Suggestions) &&
-		slices.Equal(a.Sources, b.Sources) &&
-		slices.Equal(a.More, b.More)
 }
 
 // seenSet remembers keys (event ids, messages) for a while, in bounded
