@@ -30,6 +30,9 @@ type Bot struct {
 	cards map[string]Reply // precomputed answers by entity: "c:UG", "t:law"
 }
 
+// MaxQuery is the longest query answered; longer ones get help.
+const MaxQuery = 500
+
 // DefaultReportTo is where wrong facts are reported unless configured.
 const DefaultReportTo = "open an issue in the agreementbot repository with the fact, the country and a source; maintainers correct knowledge/data and the fix ships with the next release (or a reload, where KNOWLEDGE_DIR is used)"
 
@@ -63,7 +66,14 @@ func (b *Bot) Store() *knowledge.Store { return b.store }
 // Handle answers one query. It never fails: bad input gets a friendly
 // reply saying what was wrong.
 func (b *Bot) Handle(_ context.Context, q Query) Reply {
-	r := b.answer(parse(q.Text))
+	var r Reply
+	if len(q.Text) > MaxQuery {
+		// Nobody needs more to name a country or a command, and a bound
+		// keeps every answer cheap whatever is pasted in.
+		r = b.help(fmt.Sprintf("That is %d characters long; ask about one country, topic or command at a time (at most %d characters).", len(q.Text), MaxQuery))
+	} else {
+		r = b.answer(parse(q.Text))
+	}
 	if r.Kind == KindHelp {
 		if use := platformUsage[q.Platform]; use != nil {
 			r.Fields = append([]Field{{Name: "How to ask here", Items: use}}, r.Fields...)

@@ -367,3 +367,13 @@ func TestReplyEqualCoversEveryField(t *testing.T) {
 		t.Error("a changed field item is Equal, or Clone shares the items")
 	}
 }
+
+func TestOverlongQueriesGetHelp(t *testing.T) {
+	r := ask(strings.Repeat("a ", 2000))
+	if r.Kind != bot.KindHelp || !strings.Contains(r.Notice, "4000 characters") {
+		t.Errorf("overlong query: kind %s notice %q", r.Kind, r.Notice)
+	}
+	if r := ask(strings.Repeat("x", bot.MaxQuery)); r.Kind == bot.KindHelp && r.Notice != "" {
+		t.Errorf("a query of exactly MaxQuery characters was refused")
+	}
+}
