@@ -334,3 +334,20 @@ func mediaTypeIs(header, want string) bool {
 
 // drain waits for answers in flight; tests use it.
 func (s *httpHandler) drain() { s.wg.Wait() }
+
+// Drain waits until the answers to events already acknowledged have been
+// posted, or ctx ends. A server calls it after it stops accepting requests,
+// so that a shutdown does not drop answers it promised.
+func (s *httpHandler) Drain(ctx context.Context) error {
+	done := make(chan struct{})
+	go func() {
+		s.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

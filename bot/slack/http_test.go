@@ -1,6 +1,7 @@
 package slack
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -381,5 +382,33 @@ func TestSeenSet(t *testing.T) {
 	check(true, "a")
 	if len(s.at) > 3 {
 		t.Errorf("set holds %d keys, want at most 3", len(s.at))
+	}
+}
+
+// TestHTTPDrainWaitsForAnswers: after acknowledging an event, Drain returns
+// only once its answer has been posted, or when its context ends.
+func TestHTTPDrainWaitsForAnswers(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	fx := newHTTPFixture(t, docSecret, now)
+	release := make(chan struct{})
+	fx.h.answerer.h = bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply {
+		<-release
+		return bot.Reply{Kind: bot.KindCountry, Title: "Uganda"}
+	})
+	body, _ := json.Marshal(eventCallback("Ev900", mentionEvent("<@U0BOT> uganda", "1700000000.000900")))
+	if w := fx.do(event(body, now, nil)); w.Code != http.StatusOK {
+		t.Fatalf("event: %d", w.Code)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := fx.h.Drain(ctx); err == nil {
+		t.Fatal("Drain returned nil with an answer still in flight and its context done")
+	}
+	close(release)
+	if err := fx.h.Drain(context.Background()); err != nil {
+		t.Fatalf("Drain = %v", err)
+	}
+	if p := fx.fake.nextPost(t); p.method != "chat.postMessage" {
+		t.Errorf("post = %s", p.method)
 	}
 }

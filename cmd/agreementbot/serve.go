@@ -64,6 +64,12 @@ func (h *health) ready() (bool, string) {
 	return true, "ready"
 }
 
+// drainer is an HTTP handler with work that outlives its requests (Slack
+// event answers are posted after the request is acknowledged).
+type drainer interface {
+	Drain(ctx context.Context) error
+}
+
 // service is everything serve runs, built by newService so tests can drive it.
 type service struct {
 	cfg     *config
@@ -72,6 +78,8 @@ type service struct {
 	bot     *current
 	handler bot.Handler // bot + recovery + rate limits + metrics
 	health  *health
+
+	drainers []drainer // handlers to wait for at shutdown
 }
 
 func newService(cfg *config, log *slog.Logger, store *knowledge.Store, b *bot.Bot) *service {
@@ -167,6 +175,9 @@ func (s *service) mux() (http.Handler, error) {
 		h := slack.NewHTTPHandler(s.slackConfig(), s.handler)
 		m.Handle("/slack/commands", h)
 		m.Handle("/slack/events", h)
+		if d, ok := h.(drainer); ok {
+			s.drainers = append(s.drainers, d)
+		}
 	}
 	if s.cfg.discordHTTP() {
 		h, err := discord.NewHTTPHandler(s.discordConfig(), s.handler, s.completer())
@@ -309,6 +320,11 @@ loop:
 		if err := srv.Shutdown(sctx); err != nil {
 			log.Warn("server did not drain in time", "error", err.Error())
 			srv.Close()
+		}
+	}
+	for _, d := range s.drainers {
+		if err := d.Drain(sctx); err != nil {
+			log.Warn("answers still in flight at the shutdown deadline", "error", err.Error())
 		}
 	}
 	cancel()
