@@ -3,6 +3,7 @@ package discord
 import (
 	"errors"
 	"fmt"
+	"github.com/agreementbot/agreementbot/bot"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -37,24 +38,8 @@ type Config struct {
 	Hooks      Hooks
 }
 
-// Hooks let the caller observe the adapter, e.g. to count in metrics. Every
-// hook is optional and may be called from many goroutines at once.
-type Hooks struct {
-	// SignatureFailure is called for each interactions request rejected
-	// for a missing, malformed or wrong signature.
-	SignatureFailure func()
-	// Reconnect is called each time the gateway connection is re-established
-	// after it dropped.
-	Reconnect func()
-	// Connected is called with true when the gateway connection is up and
-	// with false when it drops or Run ends.
-	Connected func(up bool)
-	// Answered is called once per command or autocomplete answered (not
-	// for PING). kind is the reply's bot.Kind, "autocomplete", or "command"
-	// when answering panicked; outcome is one of the Outcome constants; d is
-	// the time from receipt to the end of the response.
-	Answered func(kind, outcome string, d time.Duration)
-}
+// Hooks are the program's callbacks for metrics and readiness; see bot.Hooks.
+type Hooks = bot.Hooks
 
 // Outcomes passed to Hooks.Answered.
 const (
@@ -63,30 +48,6 @@ const (
 	OutcomeError       = "error"        // the callback or the write failed
 	OutcomePanic       = "panic"        // answering panicked; an apology was sent
 )
-
-func (h Hooks) signatureFailure() {
-	if h.SignatureFailure != nil {
-		h.SignatureFailure()
-	}
-}
-
-func (h Hooks) reconnect() {
-	if h.Reconnect != nil {
-		h.Reconnect()
-	}
-}
-
-func (h Hooks) connected(up bool) {
-	if h.Connected != nil {
-		h.Connected(up)
-	}
-}
-
-func (h Hooks) answered(kind, outcome string, d time.Duration) {
-	if h.Answered != nil {
-		h.Answered(kind, outcome, d)
-	}
-}
 
 // withDefaults fills in the optional fields.
 func (c Config) withDefaults() Config {

@@ -213,18 +213,18 @@ func (g *Gateway) supervise(ctx context.Context, s *discordgo.Session) error {
 		if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 			// ErrWSAlreadyOpen: a second signal for one drop; still connected.
 			if err == nil && connected {
-				g.cfg.Hooks.reconnect()
+				g.cfg.Hooks.OnReconnect()
 				g.log.Info("discord: reconnected to the gateway")
 			}
 			connected = true
 			backoff = time.Second
-			g.cfg.Hooks.connected(true)
+			g.cfg.Hooks.OnConnected(true)
 			select {
 			case <-ctx.Done():
 				g.shutdown(s)
 				return nil
 			case <-g.drops:
-				g.cfg.Hooks.connected(false)
+				g.cfg.Hooks.OnConnected(false)
 				g.log.Warn("discord: gateway connection lost; reconnecting")
 				continue
 			}
@@ -284,7 +284,7 @@ func (g *Gateway) shutdown(s *discordgo.Session) {
 		g.log.Debug("discord: closing the gateway session", "err", err)
 	}
 	g.conns.closeAll()
-	g.cfg.Hooks.connected(false)
+	g.cfg.Hooks.OnConnected(false)
 }
 
 // onInteraction answers one interaction with a callback, within the
@@ -323,7 +323,7 @@ func (g *Gateway) onInteraction(ev *discordgo.InteractionCreate) {
 		outcome = OutcomePanic
 	}
 	d := g.cfg.Now().Sub(start)
-	g.cfg.Hooks.answered(kind, outcome, d)
+	g.cfg.Hooks.OnAnswered(kind, outcome, d)
 	logAnswer(ctx, g.log, "gateway", kind, outcome, d, err)
 }
 

@@ -85,7 +85,7 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 	var sig [64]byte
 	ts := r.Header.Get("X-Signature-Timestamp")
 	if ts == "" || len(ts) > maxTimestamp || !decodeHex(sig[:], r.Header.Get("X-Signature-Ed25519")) {
-		h.cfg.Hooks.signatureFailure()
+		h.cfg.Hooks.OnSignatureFailure()
 		h.reject(w, r, http.StatusUnauthorized, "missing or malformed signature headers")
 		return
 	}
@@ -109,7 +109,7 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 	}
 	// Verified on every request, never from a cache.
 	if !verify(h.key, msg, sig[:]) {
-		h.cfg.Hooks.signatureFailure()
+		h.cfg.Hooks.OnSignatureFailure()
 		h.reject(w, r, http.StatusUnauthorized, "bad signature")
 		return
 	}
@@ -138,7 +138,7 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		outcome = OutcomePanic
 	}
 	d := h.cfg.Now().Sub(start)
-	h.cfg.Hooks.answered(kind, outcome, d)
+	h.cfg.Hooks.OnAnswered(kind, outcome, d)
 	logAnswer(r.Context(), h.cfg.Logger, "http", kind, outcome, d, err)
 }
 

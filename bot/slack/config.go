@@ -2,6 +2,7 @@ package slack
 
 import (
 	"errors"
+	"github.com/agreementbot/agreementbot/bot"
 	"log/slog"
 	"strings"
 	"time"
@@ -26,20 +27,8 @@ type Config struct {
 	Hooks Hooks
 }
 
-// Hooks are optional callbacks for metrics. Any of them may be nil. They are
-// called synchronously, so they must be quick and safe for concurrent use.
-type Hooks struct {
-	// SignatureFailure is called for each HTTP request rejected with 401.
-	SignatureFailure func()
-	// Reconnect is called each time Socket Mode opens a connection after
-	// its first one.
-	Reconnect func()
-	// Connected reports the state of the Socket Mode connection.
-	Connected func(up bool)
-	// Answered is called once per answer sent: kind is the reply's kind
-	// (bot.Kind), outcome "ok" or "error", d the time from receipt to sent.
-	Answered func(kind, outcome string, d time.Duration)
-}
+// Hooks are the program's callbacks for metrics and readiness; see bot.Hooks.
+type Hooks = bot.Hooks
 
 // ErrAuth is wrapped by the error Run returns when Slack rejects a token
 // (invalid_auth, not_authed, account_inactive, token_revoked, ...): retrying
@@ -81,30 +70,6 @@ func (cfg Config) withDefaults() Config {
 		cfg.PingInterval = defaultPingInterval
 	}
 	return cfg
-}
-
-func (h Hooks) signatureFailure() {
-	if h.SignatureFailure != nil {
-		h.SignatureFailure()
-	}
-}
-
-func (h Hooks) reconnect() {
-	if h.Reconnect != nil {
-		h.Reconnect()
-	}
-}
-
-func (h Hooks) connected(up bool) {
-	if h.Connected != nil {
-		h.Connected(up)
-	}
-}
-
-func (h Hooks) answered(kind, outcome string, d time.Duration) {
-	if h.Answered != nil {
-		h.Answered(kind, outcome, d)
-	}
 }
 
 func outcome(err error) string {

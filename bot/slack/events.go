@@ -231,7 +231,7 @@ func (a *answerer) answer(ctx context.Context, q question, start time.Time) {
 	}
 	err := retry(ctx, post)
 	d := time.Since(start)
-	a.hooks.answered(string(reply.Kind), outcome(err), d)
+	a.hooks.OnAnswered(string(reply.Kind), outcome(err), d)
 	if err != nil {
 		a.log.Warn("slack: answer not posted", "method", method, "channel", q.channel, "kind", reply.Kind, "err", err)
 		return

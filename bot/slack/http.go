@@ -128,7 +128,7 @@ func (s *httpHandler) serve(w http.ResponseWriter, r *http.Request, contentType 
 		return
 	}
 	if reason := s.verify(r.Header, body); reason != "" {
-		s.hooks.signatureFailure()
+		s.hooks.OnSignatureFailure()
 		s.reject(w, r, rejection{http.StatusUnauthorized, reason})
 		return
 	}
@@ -230,7 +230,7 @@ func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byt
 	h["Content-Length"] = []string{strconv.Itoa(len(payload))}
 	_, err := w.Write(payload)
 	d := time.Since(start)
-	s.hooks.answered(string(reply.Kind), outcome(err), d)
+	s.hooks.OnAnswered(string(reply.Kind), outcome(err), d)
 	if err != nil {
 		s.log.Warn("slack: command answer not written", "err", err)
 		return

@@ -96,7 +96,7 @@ func (s *SocketMode) Run(ctx context.Context) error {
 			cancel()
 			run.wg.Wait()
 			if run.up {
-				s.hooks.connected(false)
+				s.hooks.OnConnected(false)
 			}
 			return s.exitErr(ctx, fatal, err)
 		case evt := <-client.Events:
@@ -186,14 +186,14 @@ func (r *socketRun) dispatch(ctx context.Context, evt socketmode.Event) error {
 	case socketmode.EventTypeConnecting:
 		if r.up {
 			r.up = false
-			s.hooks.connected(false)
+			s.hooks.OnConnected(false)
 			s.log.Info("slack: connection lost; reconnecting")
 		}
 	case socketmode.EventTypeConnected:
 		r.up = true
-		s.hooks.connected(true)
+		s.hooks.OnConnected(true)
 		if ce, ok := evt.Data.(*socketmode.ConnectedEvent); ok && ce.ConnectionCount > 0 {
-			s.hooks.reconnect()
+			s.hooks.OnReconnect()
 			s.log.Info("slack: reconnected", "connection", ce.ConnectionCount+1)
 		} else {
 			s.log.Info("slack: connected over Socket Mode")
@@ -258,7 +258,7 @@ func (r *socketRun) command(ctx context.Context, evt socketmode.Event) {
 		reply := s.h.Handle(hctx, bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID})
 		err := r.ack(ctx, req.EnvelopeID, json.RawMessage(s.cache.encode(reply)))
 		d := time.Since(start)
-		s.hooks.answered(string(reply.Kind), outcome(err), d)
+		s.hooks.OnAnswered(string(reply.Kind), outcome(err), d)
 		if err == nil && s.log.Enabled(ctx, slog.LevelDebug) {
 			s.log.Debug("slack: command answered", "command", cmd.Command, "team", cmd.TeamID, "kind", reply.Kind, "duration", d)
 		}

@@ -125,30 +125,31 @@ func (s *service) reload() {
 	s.log.Info("data reloaded", "countries", len(store.Countries()), "as_of", store.AsOf().ISO())
 }
 
-func (s *service) hooks(platform string) (sig, reconnect func(), connected func(bool)) {
-	return func() { s.metrics.SignatureFailure(platform) },
-		func() { s.metrics.Reconnect(platform) },
-		func(up bool) { s.metrics.Connected(platform, up); s.health.set(platform, up) }
+// hooks connect an adapter to the metrics and to /readyz.
+func (s *service) hooks(platform string) bot.Hooks {
+	return bot.Hooks{
+		SignatureFailure: func() { s.metrics.SignatureFailure(platform) },
+		Reconnect:        func() { s.metrics.Reconnect(platform) },
+		Connected:        func(up bool) { s.metrics.Connected(platform, up); s.health.set(platform, up) },
+	}
 }
 
 func (s *service) slackConfig() slack.Config {
-	sig, rec, conn := s.hooks("slack")
 	return slack.Config{
 		BotToken: s.cfg.SlackBotToken, AppToken: s.cfg.SlackAppToken, SigningSecret: s.cfg.SlackSigningSecret,
 		APIURL: s.cfg.SlackAPIURL, MaxBodyBytes: s.cfg.MaxBodyBytes, Logger: s.log.With("platform", "slack"),
-		Hooks: slack.Hooks{SignatureFailure: sig, Reconnect: rec, Connected: conn},
+		Hooks: s.hooks("slack"),
 	}
 }
 
 func (s *service) discordConfig() discord.Config {
-	sig, rec, conn := s.hooks("discord")
 	return discord.Config{
 		BotToken: s.cfg.DiscordBotToken, AppID: s.cfg.DiscordAppID, PublicKey: s.cfg.DiscordPublicKey,
 		GuildID: s.cfg.DiscordGuildID, APIURL: s.cfg.DiscordAPIURL,
 		ShardID: s.cfg.DiscordShardID, ShardCount: s.cfg.DiscordShardCount,
 		RegisterCommands: s.cfg.DiscordRegister, MaxBodyBytes: s.cfg.MaxBodyBytes,
 		Logger: s.log.With("platform", "discord"),
-		Hooks:  discord.Hooks{SignatureFailure: sig, Reconnect: rec, Connected: conn},
+		Hooks:  s.hooks("discord"),
 	}
 }
 
