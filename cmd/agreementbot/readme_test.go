@@ -1,0 +1,55 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+var readmeExample = regexp.MustCompile("(?s)`agreementbot ask --json ([^`]+)` \\(arrays and text shortened here\\):\n\n```json\n(.*?)\n```")
+
+// TestREADMEJSONExamples keeps the README's `ask --json` examples true: each
+// is the real output with arrays cut to two items and text to 90 runes.
+func TestREADMEJSONExamples(t *testing.T) {
+	b, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	examples := readmeExample.FindAllStringSubmatch(string(b), -1)
+	kinds := map[string]bool{}
+	for _, ex := range examples {
+		query, doc := ex[1], ex[2]
+		code, out, errs := runIn(t, env(), "", append([]string{"ask", "--json"}, strings.Fields(query)...)...)
+		if code != 0 {
+			t.Fatalf("ask --json %s: exit %d: %s", query, code, errs)
+		}
+		var got, want map[string]any
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal([]byte(doc), &want); err != nil {
+			t.Fatalf("README example for %q is not JSON: %v", query, err)
+		}
+		for _, k := range []string{"results", "sources", "suggestions"} {
+			if a, ok := got[k].([]any); ok && len(a) > 2 {
+				got[k] = a[:2]
+			}
+		}
+		if r := []rune(got["text"].(string)); len(r) > 90 {
+			got["text"] = string(r[:90]) + "…"
+		}
+		g, _ := json.Marshal(got)
+		w, _ := json.Marshal(want)
+		if string(g) != string(w) {
+			t.Errorf("README example for %q is out of date:\n got %s\nwant %s", query, g, w)
+		}
+		kinds[got["kind"].(string)] = true
+	}
+	for _, k := range []string{"country", "no_agreement", "not_found", "topic", "list", "search", "from", "sources", "latest", "about", "help"} {
+		if !kinds[k] {
+			t.Errorf("the README has no ask --json example of kind %s", k)
+		}
+	}
+}
