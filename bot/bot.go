@@ -115,9 +115,14 @@ func (b *Bot) answer(p parsed) Reply {
 }
 
 func (b *Bot) lookup(text string) Reply {
-	m, ok := b.store.ResolveExact(text)
-	if !ok {
-		m = b.resolveLoosely(text)
+	m := b.store.Resolve(text)
+	// "which countries take Venezuelans?": a nationality word in a question
+	// asks the from question, even without "from". A name written out
+	// word for word wins over it; a typo guess does not.
+	if m.Kind == knowledge.MatchNone || m.Typo {
+		if w, ok := b.demonymIn(text); ok {
+			return b.from(w)
+		}
 	}
 	switch m.Kind {
 	case knowledge.MatchCountry:
@@ -126,27 +131,23 @@ func (b *Bot) lookup(text string) Reply {
 		return b.cards["t:"+m.Topic.ID]
 	case knowledge.MatchNoData:
 		return b.noAgreement(m.Code, m.Name)
-	case knowledge.MatchNone:
-		if m.Code != "" { // a nationality question
-			return b.from(m.Name)
-		}
 	}
 	return b.notFound(text, m.Suggestions)
 }
 
-// resolveLoosely handles what is not a name word for word: "which countries
-// take Venezuelans?" (a nationality word asks the from question, even without
-// "from"), then typos.
-func (b *Bot) resolveLoosely(text string) knowledge.Match {
-	if words := strings.Fields(text); len(words) > 1 {
-		for _, w := range words {
-			w = strings.Trim(w, ",.;:?!'\"()")
-			if code, ok := b.store.Demonym(w); ok {
-				return knowledge.Match{Kind: knowledge.MatchNone, Code: code, Name: w}
-			}
+// demonymIn finds a nationality word in a question of several words.
+func (b *Bot) demonymIn(text string) (string, bool) {
+	words := strings.Fields(text)
+	if len(words) < 2 {
+		return "", false
+	}
+	for _, w := range words {
+		w = strings.Trim(w, ",.;:?!'\"()")
+		if _, ok := b.store.Demonym(w); ok {
+			return w, true
 		}
 	}
-	return b.store.Resolve(text)
+	return "", false
 }
 
 func (b *Bot) notFound(text string, sugg []knowledge.Suggestion) Reply {

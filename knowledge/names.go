@@ -27,6 +27,9 @@ type Match struct {
 	Code    string   // MatchCountry and MatchNoData: ISO alpha-2
 	Name    string   // display name of the country or topic title
 	Topic   *Topic   // MatchTopic
+	// Typo is set when the match was found by the typo rule rather than
+	// word for word, so a caller can let a stronger reading win.
+	Typo bool
 	// Suggestions are "did you mean" candidates for MatchNone, best first.
 	Suggestions []Suggestion
 }
@@ -267,28 +270,6 @@ func (s *Store) suggestion(e entity) Suggestion {
 	return Suggestion{Code: e.code, Name: s.DisplayName(e.code)}
 }
 
-// ResolveExact is Resolve without typo matching: it finds a name only when
-// the text is one, or contains one word for word.
-func (s *Store) ResolveExact(text string) (Match, bool) {
-	f := fold(text)
-	if f == "" {
-		return Match{}, false
-	}
-	if ne, ok := s.quick[f]; ok {
-		return s.match(ne.ent), true
-	}
-	if code, ok := s.codes[f]; ok {
-		return s.match(entity{code: code}), true
-	}
-	if ne, ok := s.nameIndex().exact[f]; ok {
-		return s.match(ne.ent), true
-	}
-	if e, ok := s.scan(strings.Fields(f), text); ok {
-		return s.match(e), true
-	}
-	return Match{}, false
-}
-
 // Resolve finds the country or topic that text names. It accepts display
 // names, aliases, CLDR names in nine languages, ISO alpha-2 and alpha-3 codes,
 // names inside a question ("does rwanda take deportees?") and typos.
@@ -348,7 +329,9 @@ func (s *Store) resolve(text string, prefixes bool) Match {
 		// "dominican" is one letter from Dominica but a word of the
 		// Dominican Republic. Offer both instead of guessing.
 		if !s.wordOfOtherName(cands[0], *best) {
-			return s.match(*best)
+			m := s.match(*best)
+			m.Typo = true
+			return m
 		}
 		sugg = []Suggestion{s.suggestion(*best)}
 	}

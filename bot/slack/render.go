@@ -510,12 +510,6 @@ func fallback(text string, max int) string {
 	return out
 }
 
-// esc escapes s and cuts it to at most max bytes.
-func esc(s string, max int) string {
-	out, _ := escape(s, max, false)
-	return out
-}
-
 // escape replaces &, < and > with Slack's entities, so that text can never
 // form a mention (<!channel>, <@U123>) or a link, and cuts the result to at
 // most max bytes, ending in "…", never inside a character or an entity.
