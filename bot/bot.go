@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/agreementbot/agreementbot/knowledge"
@@ -21,13 +22,26 @@ type Options struct {
 }
 
 // Bot answers queries from one immutable store. It is safe for concurrent
-// use: everything it derives from the store is computed in New.
+// use: everything it derives from the store is computed once.
 type Bot struct {
 	store *knowledge.Store
 	opts  Options
 	asOf  string
 
-	cards map[string]Reply // precomputed answers by entity: "c:UG", "t:law"
+	cards map[string]*card // every country and topic card by entity: "c:UG", "t:law"
+}
+
+// card is one country's or topic's answer, rendered once, on first use or
+// by Warm.
+type card struct {
+	once  sync.Once
+	make  func() Reply
+	reply Reply
+}
+
+func (c *card) get() Reply {
+	c.once.Do(func() { c.reply = c.make() })
+	return c.reply
 }
 
 // MaxQuery is the longest query answered; longer ones get help.
@@ -36,7 +50,8 @@ const MaxQuery = 500
 // DefaultReportTo is where wrong facts are reported unless configured.
 const DefaultReportTo = "open an issue in the agreementbot repository with the fact, the country and a source; maintainers correct knowledge/data and the fix ships with the next release (or a reload, where KNOWLEDGE_DIR is used)"
 
-// New builds a Bot, precomputing every country and topic card.
+// New builds a Bot. Cards are rendered on first use; long-running modes
+// call Warm to render them all ahead of the first question.
 func New(store *knowledge.Store, opts Options) *Bot {
 	if opts.Version == "" {
 		opts.Version = "dev"
@@ -44,20 +59,32 @@ func New(store *knowledge.Store, opts Options) *Bot {
 	if opts.ReportTo == "" {
 		opts.ReportTo = DefaultReportTo
 	}
-	b := &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), cards: map[string]Reply{}}
+	b := &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), cards: map[string]*card{}}
 	for _, c := range store.Countries() {
-		r := b.countryCard(c)
-		r.AsOf = b.asOf
-		r.text = r.render()
-		b.cards["c:"+c.Code] = r
+		b.cards["c:"+c.Code] = &card{make: func() Reply { return b.finish(b.countryCard(c)) }}
 	}
 	for _, t := range store.Topics() {
-		r := b.topicCard(t)
-		r.AsOf = b.asOf
-		r.text = r.render()
-		b.cards["t:"+t.ID] = r
+		b.cards["t:"+t.ID] = &card{make: func() Reply { return b.finish(b.topicCard(t)) }}
 	}
 	return b
+}
+
+func (b *Bot) finish(r Reply) Reply {
+	r.AsOf = b.asOf
+	r.text = r.render()
+	return r
+}
+
+// Warm does ahead of time, in the background, what the first questions
+// would otherwise wait for: the store's name and search indexes, and
+// every card. It returns at once. A one-shot answer (ask) skips it.
+func (b *Bot) Warm() {
+	b.store.Warm()
+	go func() {
+		for _, c := range b.cards {
+			c.get()
+		}
+	}()
 }
 
 // Store returns the store the bot answers from.
@@ -126,9 +153,9 @@ func (b *Bot) lookup(text string) Reply {
 	}
 	switch m.Kind {
 	case knowledge.MatchCountry:
-		return b.cards["c:"+m.Code]
+		return b.cards["c:"+m.Code].get()
 	case knowledge.MatchTopic:
-		return b.cards["t:"+m.Topic.ID]
+		return b.cards["t:"+m.Topic.ID].get()
 	case knowledge.MatchNoData:
 		return b.noAgreement(m.Code, m.Name)
 	}

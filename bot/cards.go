@@ -344,9 +344,9 @@ func (b *Bot) sources(arg string) Reply {
 	var card Reply
 	switch m.Kind {
 	case knowledge.MatchCountry:
-		card = b.cards["c:"+m.Code]
+		card = b.cards["c:"+m.Code].get()
 	case knowledge.MatchTopic:
-		card = b.cards["t:"+m.Topic.ID]
+		card = b.cards["t:"+m.Topic.ID].get()
 	case knowledge.MatchNoData:
 		return b.noAgreement(m.Code, m.Name)
 	default:
@@ -378,7 +378,7 @@ func (b *Bot) latest(arg string) Reply {
 	case knowledge.MatchNoData:
 		return b.noAgreement(m.Code, m.Name)
 	case knowledge.MatchTopic:
-		return b.cards["t:"+m.Topic.ID]
+		return b.cards["t:"+m.Topic.ID].get()
 	}
 	return b.notFound(arg, m.Suggestions)
 }

@@ -42,21 +42,35 @@ func (s *Store) index(p *problems) {
 	}
 	s.buildFrom()
 	s.buildEvents()
-	// The two big indexes (names in nine languages with typo and prefix
-	// indexes, and full-text search) validate nothing, so they are built in
-	// the background, side by side, while the first answers need only the
-	// quick names. Anything that needs them waits for s.indexed.
-	s.indexed = make(chan struct{})
-	go func() {
-		done := make(chan struct{})
+}
+
+// Warm starts building the two big indexes (names in nine languages with
+// typo and prefix indexes, and full-text search) in the background and
+// returns at once. They validate nothing, so Load leaves them out: a
+// one-shot exact answer never needs them. Long-running modes call Warm
+// right after Load so the first misspelt name or search does not wait;
+// without it, the first lookup that needs them builds them. Either way
+// they are built once and are read-only afterwards.
+func (s *Store) Warm() {
+	s.buildOnce.Do(func() {
 		go func() {
-			s.buildSearch()
-			close(done)
+			done := make(chan struct{})
+			go func() {
+				s.buildSearch()
+				close(done)
+			}()
+			s.buildNames()
+			<-done
+			close(s.indexed)
 		}()
-		s.buildNames()
-		<-done
-		close(s.indexed)
-	}()
+	})
+}
+
+// waitIndexed makes sure the big indexes are built, building them if
+// nobody has asked yet, and waits for them.
+func (s *Store) waitIndexed() {
+	s.Warm()
+	<-s.indexed
 }
 
 // checkOrder requires a timeline to be oldest first, as written: an event
@@ -78,12 +92,6 @@ func checkOrder(p *problems, file string, ev []Event) {
 }
 
 func (s *Store) buildFrom() {
-	s.demonymIndex = map[string]string{}
-	for code, words := range s.demonyms {
-		for _, w := range words {
-			s.demonymIndex[fold(w)] = code
-		}
-	}
 	s.from = map[string][]FromHit{}
 	for _, c := range s.countries {
 		got := map[string]bool{}

@@ -9,10 +9,12 @@ import (
 	"path"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -145,11 +147,96 @@ type topicFile struct {
 }
 
 type nationalitiesFile struct {
-	Demonyms map[string][]string `yaml:"demonyms"`
-	Groups   map[string]struct {
-		Name  string   `yaml:"name"`
-		Codes []string `yaml:"codes"`
-	} `yaml:"groups"`
+	Demonyms demonymsList `yaml:"demonyms"`
+	Groups   groupList    `yaml:"groups"`
+}
+
+// demonymsEntry is one "CODE: [word, ...]" line of nationalities.yaml. The
+// file's mappings are decoded in file order, with lines, so problems can
+// name them.
+type demonymsEntry struct {
+	Code  str
+	Words []str
+}
+
+// groupEntry is one named group of nationalities.yaml.
+type groupEntry struct {
+	ID    str
+	Name  str
+	Codes []str
+}
+
+// demonymsList and groupList decode a YAML mapping into entries in file order.
+type (
+	demonymsList []demonymsEntry
+	groupList    []groupEntry
+)
+
+func (d *demonymsList) UnmarshalYAML(n *yaml.Node) error {
+	return eachPair(n, func(k, v *yaml.Node) error {
+		e := demonymsEntry{Code: str{k.Value, k.Line}}
+		err := v.Decode(&e.Words)
+		*d = append(*d, e)
+		return err
+	})
+}
+
+func (g *groupList) UnmarshalYAML(n *yaml.Node) error {
+	return eachPair(n, func(k, v *yaml.Node) error {
+		e := groupEntry{ID: str{k.Value, k.Line}}
+		// Node.Decode would not reject unknown fields, so the two fields
+		// are taken by hand.
+		err := eachPair(v, func(fk, fv *yaml.Node) error {
+			switch fk.Value {
+			case "name":
+				return fv.Decode(&e.Name)
+			case "codes":
+				return fv.Decode(&e.Codes)
+			}
+			return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: field %s is not a known field of this entry", fk.Line, fk.Value)}}
+		})
+		*g = append(*g, e)
+		return err
+	})
+}
+
+// eachPair calls f for each key and value of a mapping node, in order, and
+// gathers the type errors of every pair.
+func eachPair(n *yaml.Node, f func(k, v *yaml.Node) error) error {
+	if n.Kind != yaml.MappingNode {
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: want a mapping of names to values", n.Line)}}
+	}
+	var te yaml.TypeError
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		err := f(n.Content[i], n.Content[i+1])
+		var e *yaml.TypeError
+		switch {
+		case err == nil:
+		case errors.As(err, &e):
+			te.Errors = append(te.Errors, e.Errors...)
+		default:
+			return err
+		}
+	}
+	if len(te.Errors) > 0 {
+		return &te
+	}
+	return nil
+}
+
+// files is what the YAML decoder makes of a data directory: everything
+// Load validates, before validation. The embedded copy's is also kept
+// pre-decoded in snapshot_gen.go (see snapshot.go).
+type files struct {
+	Sources       []sourceFile
+	Nationalities nationalitiesFile
+	Topics        []topicFile
+	Countries     []namedCountry // in file name order
+}
+
+type namedCountry struct {
+	Name string // the file name, e.g. "ug.yaml"
+	File countryFile
 }
 
 // Fixed file names besides the per-country files.
@@ -159,7 +246,11 @@ const (
 	nationalitiesName = "nationalities.yaml"
 )
 
-var countryFileName = regexp.MustCompile(`^[a-z]{2}\.yaml$`)
+// isCountryFileName reports whether name is like ug.yaml.
+func isCountryFileName(name string) bool {
+	return len(name) == len("ug.yaml") && strings.HasSuffix(name, ".yaml") &&
+		name[0] >= 'a' && name[0] <= 'z' && name[1] >= 'a' && name[1] <= 'z'
+}
 
 // problems collects Problems for one load.
 type problems struct{ list []Problem }
@@ -168,7 +259,9 @@ func (p *problems) add(file string, line int, format string, args ...any) {
 	p.list = append(p.list, Problem{File: file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
-var yamlLine = regexp.MustCompile(`^line (\d+): (.*)$`)
+// yamlLine splits the YAML library's "line N: message"; compiled on first
+// use, as only broken files need it.
+var yamlLine = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^line (\d+): (.*)$`) })
 
 // decodeStrict decodes one YAML document, rejecting unknown fields, and
 // turns the decoder's errors into located problems.
@@ -205,7 +298,7 @@ func (p *problems) decodeStrict(file string, data []byte, v any) bool {
 
 func (p *problems) addYAML(file, msg string) {
 	msg = strings.TrimPrefix(msg, "yaml: ")
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+	if m := yamlLine().FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
 		msg = m[2]
 		msg = strings.Replace(msg, "not found in type", "is not a known field of", 1)
@@ -219,103 +312,35 @@ func (p *problems) addYAML(file, msg string) {
 // Load reads, validates and indexes the data files in fsys (the embedded
 // copy from Embedded, or a directory with os.DirFS). Every problem found is
 // reported at once in a *LoadError.
+//
+// Parsing YAML dominates start-up, so when fsys holds exactly the bytes the
+// snapshot was made from (the embedded copy, unless someone edited it
+// without regenerating the snapshot), the decoded files are taken from the
+// snapshot instead (see snapshot.go). Everything after parsing, every
+// validation included, runs either way.
 func Load(fsys fs.FS) (*Store, error) {
+	go regionTables() // needed at the end of build; meanwhile, on another core
 	var p problems
-	files, err := fs.ReadDir(fsys, ".")
+	raw, err := readDir(fsys, &p)
 	if err != nil {
-		return nil, fmt.Errorf("knowledge: reading data directory: %w", err)
+		return nil, err
 	}
-	read := func(name string) []byte {
-		b, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			if errors.Is(err, fs.ErrNotExist) {
-				p.add(name, 0, "missing: every data directory needs %s", name)
-			} else {
-				p.add(name, 0, "cannot read: %v", err)
-			}
-			return nil
-		}
-		return b
-	}
-
-	s := &Store{
-		byCode:     map[string]*Country{},
-		topicByID:  map[string]*Topic{},
-		sourceByID: map[string]*Source{},
-		demonyms:   map[string][]string{},
-		groups:     map[string]namedGroup{},
-	}
-
-	if b := read(sourcesFile); b != nil {
-		var sf []sourceFile
-		if p.decodeStrict(sourcesFile, b, &sf) {
-			s.loadSources(&p, sf)
+	var s *Store
+	if len(p.list) == 0 && slices.Equal(raw.names, snapshotNames) {
+		// Probably the embedded files: build from the snapshot while another
+		// core checks that it really applies.
+		same := make(chan bool, 1)
+		go func() { same <- raw.digest() == snapshotDigest }()
+		var sp problems
+		if s = build(&snapshot, &sp); <-same {
+			p = sp
+		} else {
+			s = nil
 		}
 	}
-	if b := read(nationalitiesName); b != nil {
-		var nf nationalitiesFile
-		if p.decodeStrict(nationalitiesName, b, &nf) {
-			s.loadNationalities(&p, nf)
-		}
+	if s == nil {
+		s = build(raw.decode(&p), &p)
 	}
-	if b := read(topicsFile); b != nil {
-		var tf []topicFile
-		if p.decodeStrict(topicsFile, b, &tf) {
-			for _, t := range tf {
-				s.loadTopic(&p, t)
-			}
-		}
-	}
-	// Country files are decoded in parallel (YAML parsing dominates start-up),
-	// then validated in file order so problems come out deterministically.
-	type decoded struct {
-		name string
-		cf   countryFile
-		ok   bool
-		p    problems
-	}
-	var todo []*decoded
-	for _, f := range files {
-		name := f.Name()
-		switch {
-		case f.IsDir() || !strings.HasSuffix(name, ".yaml"):
-			continue // README.md and the like
-		case name == sourcesFile || name == topicsFile || name == nationalitiesName:
-			continue
-		case !countryFileName.MatchString(name):
-			p.add(name, 0, "unexpected data file: country files are named by their ISO code in lower case, e.g. ug.yaml")
-			continue
-		}
-		todo = append(todo, &decoded{name: name})
-	}
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	for _, d := range todo {
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer func() { <-sem; wg.Done() }()
-			b, err := fs.ReadFile(fsys, d.name)
-			if err != nil {
-				d.p.add(d.name, 0, "cannot read: %v", err)
-				return
-			}
-			d.ok = d.p.decodeStrict(d.name, b, &d.cf)
-		}()
-	}
-	wg.Wait()
-	for _, d := range todo {
-		p.list = append(p.list, d.p.list...)
-		if d.ok {
-			s.loadCountry(&p, d.name, d.cf)
-		}
-	}
-	if len(s.countries) == 0 && len(p.list) == 0 {
-		p.add(".", 0, "no country files found")
-	}
-	// Index even when problems were found: indexing finds more (aliases
-	// claimed twice), and every problem is reported at once.
-	s.index(&p)
 	if len(p.list) > 0 {
 		sort.SliceStable(p.list, func(i, j int) bool {
 			if p.list[i].File != p.list[j].File {
@@ -326,6 +351,143 @@ func Load(fsys fs.FS) (*Store, error) {
 		return nil, &LoadError{Problems: p.list}
 	}
 	return s, nil
+}
+
+// rawDir is a data directory's listing; files are read when needed.
+type rawDir struct {
+	fsys      fs.FS
+	names     []string // every entry, in directory order
+	countries []string // country file names, in directory order
+}
+
+// readDir lists the data files in fsys, noting missing and misnamed ones.
+func readDir(fsys fs.FS, p *problems) (*rawDir, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("knowledge: reading data directory: %w", err)
+	}
+	r := &rawDir{fsys: fsys}
+	have := map[string]bool{}
+	for _, e := range entries {
+		name := e.Name()
+		r.names = append(r.names, name)
+		switch {
+		case e.IsDir() || !strings.HasSuffix(name, ".yaml"):
+			continue // README.md and the like
+		case name == sourcesFile || name == topicsFile || name == nationalitiesName:
+			have[name] = true
+		case !isCountryFileName(name):
+			p.add(name, 0, "unexpected data file: country files are named by their ISO code in lower case, e.g. ug.yaml")
+		default:
+			r.countries = append(r.countries, name)
+		}
+	}
+	for _, name := range []string{sourcesFile, nationalitiesName, topicsFile} {
+		if !have[name] {
+			p.add(name, 0, "missing: every data directory needs %s", name)
+		}
+	}
+	return r, nil
+}
+
+// files lists every file decode reads, in the order the digest takes them.
+func (r *rawDir) files() []string {
+	return append([]string{sourcesFile, nationalitiesName, topicsFile}, r.countries...)
+}
+
+// decode parses the files strictly, in parallel (YAML parsing dominates
+// start-up). A file that cannot be parsed at all is left out of the result
+// with its problems noted; problems come out in file order.
+func (r *rawDir) decode(p *problems) *files {
+	f := &files{}
+	type job struct {
+		name string
+		v    any
+		ok   bool
+		p    problems
+	}
+	countries := make([]namedCountry, len(r.countries))
+	jobs := []*job{
+		{name: sourcesFile, v: &f.Sources},
+		{name: nationalitiesName, v: &f.Nationalities},
+		{name: topicsFile, v: &f.Topics},
+	}
+	for i, name := range r.countries {
+		countries[i].Name = name
+		jobs = append(jobs, &job{name: name, v: &countries[i].File})
+	}
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for _, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			b, err := fs.ReadFile(r.fsys, j.name)
+			switch {
+			case errors.Is(err, fs.ErrNotExist):
+				// Reported by readDir.
+			case err != nil:
+				j.p.add(j.name, 0, "cannot read: %v", err)
+			default:
+				j.ok = j.p.decodeStrict(j.name, b, j.v)
+			}
+		}()
+	}
+	wg.Wait()
+	okCountry := map[string]bool{}
+	for _, j := range jobs {
+		p.list = append(p.list, j.p.list...)
+		switch j.name {
+		case sourcesFile, nationalitiesName, topicsFile:
+			if !j.ok {
+				// Nothing usable came out of it; what did is still checked.
+				switch j.name {
+				case sourcesFile:
+					f.Sources = nil
+				case nationalitiesName:
+					f.Nationalities = nationalitiesFile{}
+				case topicsFile:
+					f.Topics = nil
+				}
+			}
+		default:
+			okCountry[j.name] = j.ok
+		}
+	}
+	for _, c := range countries {
+		if okCountry[c.Name] {
+			f.Countries = append(f.Countries, c)
+		}
+	}
+	return f
+}
+
+// build validates decoded files and builds the store from them.
+func build(f *files, p *problems) *Store {
+	s := &Store{
+		byCode:     map[string]*Country{},
+		topicByID:  map[string]*Topic{},
+		sourceByID: map[string]*Source{},
+		demonyms:   map[string][]string{},
+		groups:     map[string]namedGroup{},
+		indexed:    make(chan struct{}),
+	}
+	s.loadSources(p, f.Sources)
+	s.loadNationalities(p, f.Nationalities)
+	for _, t := range f.Topics {
+		s.loadTopic(p, t)
+	}
+	for _, c := range f.Countries {
+		s.loadCountry(p, c.Name, c.File)
+	}
+	if len(s.countries) == 0 && len(p.list) == 0 {
+		p.add(".", 0, "no country files found")
+	}
+	// Index even when problems were found: indexing finds more (aliases
+	// claimed twice), and every problem is reported at once.
+	s.index(p)
+	return s
 }
 
 func (s *Store) loadSources(p *problems, sf []sourceFile) {
@@ -377,32 +539,54 @@ func (s *Store) loadSources(p *problems, sf []sourceFile) {
 }
 
 func (s *Store) loadNationalities(p *problems, nf nationalitiesFile) {
-	seen := map[string]string{}
-	for code, words := range nf.Demonyms {
+	// The folded word -> code map that catches a word claimed twice is
+	// also the index "from" answers use.
+	seen := make(map[string]string, 4*len(nf.Demonyms))
+	s.demonymIndex = seen
+	for _, d := range nf.Demonyms {
+		code := d.Code.V
 		if !validCode(code) {
-			p.add(nationalitiesName, 0, "demonyms: %q is not a current ISO 3166-1 alpha-2 code", code)
+			p.add(nationalitiesName, d.Code.Line, "demonyms: %q is not a current ISO 3166-1 alpha-2 code", code)
 			continue
 		}
-		for _, w := range words {
-			k := fold(w)
+		if _, dup := s.demonyms[code]; dup {
+			p.add(nationalitiesName, d.Code.Line, "demonyms: %s is listed twice", code)
+			continue
+		}
+		words := make([]string, 0, len(d.Words))
+		for _, w := range d.Words {
+			k := fold(w.V)
+			if k == "" {
+				p.add(nationalitiesName, w.Line, "demonyms: %s has an empty word", code)
+				continue
+			}
 			if other, ok := seen[k]; ok && other != code {
-				p.add(nationalitiesName, 0, "demonym %q is claimed by both %s and %s", w, other, code)
+				p.add(nationalitiesName, w.Line, "demonym %q is claimed by both %s and %s", w.V, other, code)
 				continue
 			}
 			seen[k] = code
+			words = append(words, w.V)
 		}
 		s.demonyms[code] = words
 	}
-	for id, g := range nf.Groups {
+	for _, g := range nf.Groups {
+		id := g.ID.V
+		if _, dup := s.groups[id]; dup {
+			p.add(nationalitiesName, g.ID.Line, "group %s is defined twice", id)
+			continue
+		}
+		codes := make([]string, 0, len(g.Codes))
 		for _, c := range g.Codes {
-			if !validCode(c) {
-				p.add(nationalitiesName, 0, "group %s: %q is not a current ISO 3166-1 alpha-2 code", id, c)
+			if !validCode(c.V) {
+				p.add(nationalitiesName, c.Line, "group %s: %q is not a current ISO 3166-1 alpha-2 code", id, c.V)
+				continue
 			}
+			codes = append(codes, c.V)
 		}
-		if g.Name == "" {
-			p.add(nationalitiesName, 0, "group %s has no name", id)
+		if strings.TrimSpace(g.Name.V) == "" {
+			p.add(nationalitiesName, g.ID.Line, "group %s has no name", id)
 		}
-		s.groups[id] = namedGroup{Name: g.Name, Codes: g.Codes}
+		s.groups[id] = namedGroup{Name: clean(g.Name.V), Codes: codes}
 	}
 }
 
@@ -632,8 +816,22 @@ func statusList() string {
 	return strings.Join(b, ", ")
 }
 
-// clean collapses the whitespace of a folded YAML scalar.
-func clean(s string) string { return strings.Join(strings.Fields(s), " ") }
+// clean collapses the whitespace of a folded YAML scalar. Most text is
+// clean already and is returned as it is, without a copy.
+func clean(s string) string {
+	prevSpace := true // a leading space is not clean
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if space && (r != ' ' || prevSpace) {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		prevSpace = space
+	}
+	if prevSpace && s != "" {
+		return strings.Join(strings.Fields(s), " ") // a trailing space
+	}
+	return s
+}
 
 // fileOf is used in messages about the whole store.
 func fileOf(c *Country) string { return path.Base(c.File) }

@@ -378,6 +378,41 @@ func TestLoadErrors(t *testing.T) {
 			files: map[string]string{"sources.yaml": ""},
 			want:  at{"sources.yaml", ""}, word: "missing",
 		},
+		{
+			name:  "a demonym under a code that does not exist",
+			files: map[string]string{"nationalities.yaml": strings.Replace(baseNationalities, "  KE: [Kenyan", "  QQ: [Kenyan", 1)},
+			want:  at{"nationalities.yaml", "QQ:"}, word: "QQ",
+		},
+		{
+			name:  "one demonym under two codes",
+			files: map[string]string{"nationalities.yaml": strings.Replace(baseNationalities, "  KE: [Kenyan, Kenyans]", "  KE: [Kenyan,\n    ugandans]", 1)},
+			want:  at{"nationalities.yaml", "    ugandans]"}, word: "ugandans",
+		},
+		{
+			name:  "a code listed twice in demonyms",
+			files: map[string]string{"nationalities.yaml": strings.Replace(baseNationalities, "groups:", "  UG: [Muganda]\ngroups:", 1)},
+			want:  at{"nationalities.yaml", "UG: [Muganda]"}, word: "twice",
+		},
+		{
+			name:  "a misspelt field in a group",
+			files: map[string]string{"nationalities.yaml": strings.Replace(baseNationalities, "    codes: [UG, KE]", "    cods: [UG, KE]", 1)},
+			want:  at{"nationalities.yaml", "cods:"}, word: "cods",
+		},
+		{
+			name:  "a group code that does not exist",
+			files: map[string]string{"nationalities.yaml": strings.Replace(baseNationalities, "    codes: [UG, KE]", "    codes:\n      - UG\n      - QQ", 1)},
+			want:  at{"nationalities.yaml", "- QQ"}, word: "QQ",
+		},
+		{
+			name:  "a group without a name",
+			files: map[string]string{"nationalities.yaml": strings.Replace(baseNationalities, "    name: East African test group\n", "", 1)},
+			want:  at{"nationalities.yaml", "  east:"}, word: "no name",
+		},
+		{
+			name:  "demonyms written as a list",
+			files: map[string]string{"nationalities.yaml": "demonyms:\n  - UG\ngroups: {}\n"},
+			want:  at{"nationalities.yaml", "  - UG"}, word: "mapping",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,10 +1,12 @@
 package knowledge
 
 import (
+	"cmp"
 	"math/bits"
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // MatchKind says what a piece of text resolved to.
@@ -73,7 +75,8 @@ type nameIndex struct {
 
 // stopwords are words of a question that are never part of a name:
 // "does rwanda take deportees?" leaves "rwanda".
-var stopwords = wordSet(`a an the and or of to in on at for with by about is are was were be been
+var stopwords = sync.OnceValue(func() map[string]bool {
+	return wordSet(`a an the and or of to in on at for with by about is are was were be been
 		do does did doing has have had can could will would should may might which what who whom whose when where
 		why how any some this that these those there their they them it its i me my we our you your he she his her
 		please tell show give know info information status news update updates
@@ -82,6 +85,7 @@ var stopwords = wordSet(`a an the and or of to in on at for with by about is are
 		deportee deportees deport deports deported deportation deportations migrant migrants people person persons
 		third third-country from us usa u s united states america american americans trump administration
 		agreementbot agreement`)
+})
 
 func wordSet(words string) map[string]bool {
 	m := map[string]bool{}
@@ -96,11 +100,12 @@ func wordSet(words string) map[string]bool {
 // CLDR's English names and the ISO codes. Every other language, the typo
 // and prefix indexes are built by buildNames in the background.
 func (s *Store) buildQuick(p *problems) {
-	s.quick = map[string]nameEntry{}
-	s.codes = map[string]string{}
-	s.english = map[string]string{}
-	claimed := map[string]string{}  // folded data alias -> code, to catch two countries claiming one alias
-	claimedLine := map[string]int{} // folded data alias -> its line in the claiming file
+	rt := regionTables()
+	s.quick = make(map[string]nameEntry, 3*len(rt.codes))
+	s.codes = rt.lookup
+	s.english = rt.english
+	claimed := make(map[string]string, 4*len(s.countries))  // folded data alias -> code, to catch two countries claiming one alias
+	claimedLine := make(map[string]int, 4*len(s.countries)) // folded data alias -> its line in the claiming file
 	for _, c := range s.countries {
 		e := entity{code: c.Code}
 		for i, n := range append([]string{c.Name}, c.Aliases...) {
@@ -118,20 +123,14 @@ func (s *Store) buildQuick(p *problems) {
 			addName(s.quick, f, e, prioData)
 		}
 	}
-	for _, code := range allCodes() {
-		name := englishName(code)
-		s.english[code] = name
-		f := fold(name)
+	for i, code := range rt.codes {
+		f := rt.folded[i]
 		if other, ok := claimed[f]; ok && other != code {
 			// A data alias that is another country's English name is a
 			// look-alike trap (e.g. "Guinea" on Equatorial Guinea).
-			p.add(s.byCode[other].File, claimedLine[f], "alias %q is the English name of %s", name, code)
+			p.add(s.byCode[other].File, claimedLine[f], "alias %q is the English name of %s", rt.english[code], code)
 		}
 		addName(s.quick, f, entity{code: code}, prioEnglish)
-		s.codes[strings.ToLower(code)] = code
-		if a3 := iso3(code); a3 != "" {
-			s.codes[strings.ToLower(a3)] = code
-		}
 	}
 	for _, t := range s.topics {
 		e := entity{topic: t.ID}
@@ -210,10 +209,14 @@ func (s *Store) buildNames() {
 	}
 	sort.Slice(ix.prefix, func(i, j int) bool {
 		a, b := ix.prefix[i], ix.prefix[j]
-		if a.name != b.name {
-			return a.name < b.name
-		}
-		return a.prio < b.prio
+		// A total order: the index must not depend on map iteration.
+		return cmp.Or(
+			strings.Compare(a.name, b.name),
+			cmp.Compare(a.prio, b.prio),
+			cmp.Compare(b2i(a.mid), b2i(b.mid)),
+			strings.Compare(a.ent.code, b.ent.code),
+			strings.Compare(a.ent.topic, b.ent.topic),
+		) < 0
 	})
 	s.names = ix
 }
@@ -221,7 +224,7 @@ func (s *Store) buildNames() {
 // nameIndex returns the full name index, waiting for the background build
 // that Load started to finish (once; it is read-only afterwards).
 func (s *Store) nameIndex() *nameIndex {
-	<-s.indexed
+	s.waitIndexed()
 	return s.names
 }
 
@@ -304,7 +307,7 @@ func (s *Store) resolve(text string, prefixes bool) Match {
 	}
 	var content []string
 	for _, w := range words {
-		if !stopwords[w] {
+		if !stopwords()[w] {
 			content = append(content, w)
 		}
 	}
@@ -354,7 +357,7 @@ func (s *Store) scan(words []string, orig string) (entity, bool) {
 	for n := maxN; n >= 1; n-- {
 		var found *nameEntry
 		for i := 0; i+n <= len(words); i++ {
-			if n == 1 && stopwords[words[i]] {
+			if n == 1 && stopwords()[words[i]] {
 				continue
 			}
 			if ne, ok := ix.exact[strings.Join(words[i:i+n], " ")]; ok {
@@ -657,4 +660,11 @@ func appendNew(out []Suggestion, sg Suggestion, n int) []Suggestion {
 		}
 	}
 	return append(out, sg)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

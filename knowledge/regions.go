@@ -53,6 +53,35 @@ func allCodes() []string {
 	return out
 }
 
+// regionTable holds what CLDR says of every region code, independent of
+// the data: English names and alpha-3 codes.
+type regionTable struct {
+	codes   []string          // every valid alpha-2 code, sorted
+	folded  []string          // folded English name, by index in codes
+	english map[string]string // alpha-2 -> English name
+	lookup  map[string]string // lower-case alpha-2 or alpha-3 -> alpha-2
+}
+
+// regionTables is built once per process and shared, read-only, by every
+// store (a reload reuses it). Load starts building it in the background
+// while the data files are read.
+var regionTables = sync.OnceValue(func() *regionTable {
+	rt := &regionTable{codes: allCodes()}
+	rt.folded = make([]string, len(rt.codes))
+	rt.english = make(map[string]string, len(rt.codes))
+	rt.lookup = make(map[string]string, 2*len(rt.codes))
+	for i, code := range rt.codes {
+		name := englishName(code)
+		rt.english[code] = name
+		rt.folded[i] = fold(name)
+		rt.lookup[strings.ToLower(code)] = code
+		if a3 := iso3(code); a3 != "" {
+			rt.lookup[strings.ToLower(a3)] = code
+		}
+	}
+	return rt
+})
+
 // nameLanguages are the languages whose CLDR country names are recognised.
 var nameLanguages = []language.Tag{
 	language.English, language.Spanish, language.French, language.Portuguese,

@@ -4,12 +4,15 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/kljensen/snowball/english"
 )
 
 // searchStop are words too common to search for.
-var searchStop = wordSet(`a an the and or of to in on at for with by is are was were be been it its as that this from`)
+var searchStop = sync.OnceValue(func() map[string]bool {
+	return wordSet(`a an the and or of to in on at for with by is are was were be been it its as that this from`)
+})
 
 // Field weights: a hit in a name counts more than one in a summary, which
 // counts more than one in the body.
@@ -97,7 +100,7 @@ func (s *Store) buildSearch() {
 		for f, texts := range fields {
 			for _, text := range texts {
 				for _, t := range tokens(text) {
-					if searchStop[t] {
+					if searchStop()[t] {
 						continue
 					}
 					st := memo.of(t)
@@ -141,7 +144,7 @@ func (s *Store) buildSearch() {
 // searchIndex returns the search index, waiting for the background build
 // that Load started to finish.
 func (s *Store) searchIndex() *searchIndex {
-	<-s.indexed
+	s.waitIndexed()
 	return s.search
 }
 
@@ -244,7 +247,7 @@ func SearchTerms(query string) []string {
 	var out []string
 	seen := map[string]bool{}
 	for _, t := range tokens(query) {
-		if searchStop[t] {
+		if searchStop()[t] {
 			continue
 		}
 		st := stem(t)

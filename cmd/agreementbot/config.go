@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
@@ -104,9 +105,13 @@ func (e *ConfigError) Error() string {
 	return "configuration: " + strings.Join(e.Problems, "; ")
 }
 
-var hexKey = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
+// Regular expressions are compiled on first use: most runs (ask) never
+// need them, and compiling at start-up costs every run.
+var hexKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-fA-F]{64}$`) })
 
-var envLine = regexp.MustCompile(`^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$`)
+var envLine = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$`)
+})
 
 // readDotEnv parses a .env file: KEY=VALUE lines, # comments, optional
 // single or double quotes. Problems name the file and line.
@@ -127,7 +132,7 @@ func readDotEnv(fsys fs.FS, name string) (map[string]string, error) {
 		if t := strings.TrimSpace(line); t == "" || strings.HasPrefix(t, "#") {
 			continue
 		}
-		m := envLine.FindStringSubmatch(line)
+		m := envLine().FindStringSubmatch(line)
 		if m == nil {
 			problems = append(problems, fmt.Sprintf("%s:%d: want KEY=VALUE", name, n))
 			continue
@@ -213,7 +218,7 @@ func loadConfig(getenv func(string) string, dotenv map[string]string) (*config, 
 	if c.DiscordGuildID != "" && !isDigits(c.DiscordGuildID) {
 		bad("DISCORD_GUILD_ID", "want a numeric guild id")
 	}
-	if c.DiscordPublicKey != "" && !hexKey.MatchString(c.DiscordPublicKey) {
+	if c.DiscordPublicKey != "" && !hexKey().MatchString(c.DiscordPublicKey) {
 		bad("DISCORD_PUBLIC_KEY", "want 64 hexadecimal characters")
 	}
 	switch c.DiscordMode {

@@ -98,11 +98,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 
 	switch cmd {
 	case "ask":
+		// One answer and out: nothing is built that this answer does not
+		// need (see Bot.Warm).
 		return ask(ctx, b, args, stdout, stderr)
 	case "serve":
 		cfg.logEffective(log)
 		return serve(ctx, cfg, log, store, b, false)
 	}
+	b.Warm()
 	if !cfg.anyChat() {
 		banner := fmt.Sprintf("agreementbot %s: US third-country deportation agreements, facts as of %s.\nType a country (e.g. uganda), list, search <words>, from <nationality>, latest, help; quit to leave.",
 			buildVersion(), store.AsOf().ISO())

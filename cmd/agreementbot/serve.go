@@ -119,7 +119,9 @@ func (s *service) reload() {
 		s.log.Error("reload failed; still serving the previous data", "error", err.Error())
 		return
 	}
-	s.bot.p.Store(bot.New(store, bot.Options{Visibility: s.cfg.Visibility, Version: buildVersion()}))
+	nb := bot.New(store, bot.Options{Visibility: s.cfg.Visibility, Version: buildVersion()})
+	nb.Warm()
+	s.bot.p.Store(nb)
 	s.metrics.Store(store.AsOfTime(), len(store.Countries()))
 	s.metrics.Reload("ok")
 	s.log.Info("data reloaded", "countries", len(store.Countries()), "as_of", store.AsOf().ISO())
