@@ -40,8 +40,44 @@ func (s *Store) index(p *problems) {
 	if len(p.list) > 0 {
 		return
 	}
-	s.buildFrom()
-	s.buildEvents()
+	s.asOf = s.newest()
+}
+
+// derive builds, once, what only some commands need: the nationality
+// index (from) and the list of events (latest, since). Warm builds it
+// ahead of time.
+func (s *Store) derive() {
+	s.deriveOnce.Do(func() {
+		s.buildFrom()
+		s.buildEvents()
+	})
+}
+
+// newest is the newest dated item in the data: the as-of date.
+func (s *Store) newest() Date {
+	newest := Date{}
+	note := func(d Date) {
+		if d.Known() && d.Earliest().After(newest.Earliest()) {
+			newest = d
+		}
+	}
+	for _, c := range s.countries {
+		for _, e := range c.Timeline {
+			note(e.Date)
+		}
+		for _, p := range c.Payments {
+			note(p.Date)
+		}
+	}
+	for _, t := range s.topics {
+		for _, e := range t.Timeline {
+			note(e.Date)
+		}
+	}
+	for _, src := range s.sources {
+		note(src.Date)
+	}
+	return Date{Year: newest.Year, Month: newest.Month, Day: newest.Day, Precision: newest.Precision}
 }
 
 // Warm starts building the two big indexes (names in nine languages with
@@ -53,6 +89,7 @@ func (s *Store) index(p *problems) {
 // they are built once and are read-only afterwards.
 func (s *Store) Warm() {
 	s.buildOnce.Do(func() {
+		go s.derive()
 		go func() {
 			done := make(chan struct{})
 			go func() {
@@ -124,35 +161,20 @@ func (s *Store) buildFrom() {
 }
 
 func (s *Store) buildEvents() {
-	newest := Date{}
-	note := func(d Date) {
-		if d.Known() && d.Earliest().After(newest.Earliest()) {
-			newest = d
-		}
-	}
 	for _, c := range s.countries {
 		for _, e := range c.Timeline {
-			note(e.Date)
 			if e.Date.Known() {
 				s.events = append(s.events, EventHit{Country: c, Event: e})
 			}
 		}
-		for _, p := range c.Payments {
-			note(p.Date)
-		}
 	}
 	for _, t := range s.topics {
 		for _, e := range t.Timeline {
-			note(e.Date)
 			if e.Date.Known() {
 				s.events = append(s.events, EventHit{Topic: t, Event: e})
 			}
 		}
 	}
-	for _, src := range s.sources {
-		note(src.Date)
-	}
-	s.asOf = Date{Year: newest.Year, Month: newest.Month, Day: newest.Day, Precision: newest.Precision}
 	sort.SliceStable(s.events, func(i, j int) bool {
 		a, b := s.events[i].Event.Date.Earliest(), s.events[j].Event.Date.Earliest()
 		if !a.Equal(b) {
@@ -173,6 +195,7 @@ func (h EventHit) name() string {
 // newest first. Partial dates sort by their earliest possible day; undated
 // events are left out.
 func (s *Store) Latest(n int) []EventHit {
+	s.derive()
 	// Clipped, so that a caller's append cannot overwrite the store.
 	return slices.Clip(s.events[:max(0, min(n, len(s.events)))])
 }
@@ -183,6 +206,7 @@ func (s *Store) LatestFor(code string, n int) []EventHit {
 	if n <= 0 {
 		return out
 	}
+	s.derive()
 	for _, e := range s.events {
 		if e.Country != nil && e.Country.Code == code {
 			out = append(out, e)
@@ -197,13 +221,17 @@ func (s *Store) LatestFor(code string, n int) []EventHit {
 // Since returns every dated event on or after day, newest first. An event
 // with a partial date counts from its earliest possible day.
 func (s *Store) Since(day time.Time) []EventHit {
+	s.derive()
 	i := sort.Search(len(s.events), func(i int) bool { return s.events[i].Event.Date.Earliest().Before(day) })
 	return slices.Clip(s.events[:i])
 }
 
 // From returns the countries that received, or agreed to take, people of
 // the nationality with code: received first, then agreed, by name.
-func (s *Store) From(code string) []FromHit { return slices.Clip(s.from[code]) }
+func (s *Store) From(code string) []FromHit {
+	s.derive()
+	return slices.Clip(s.from[code])
+}
 
 // Demonym resolves a nationality word ("Cubans", "venezuelan") to its ISO
 // code. Country names are not demonyms: see Nationality.

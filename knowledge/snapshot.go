@@ -6,9 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"fmt"
 	"io"
 	"reflect"
+	"strconv"
 	"strings"
 )
 
@@ -42,7 +42,7 @@ func (r *rawDir) digest() string {
 	for _, name := range r.names {
 		field(name)
 	}
-	buf := make([]byte, 32<<10)
+	buf := make([]byte, 8<<10)
 	for _, name := range r.files() {
 		field(name)
 		f, err := r.fsys.Open(name)
@@ -75,7 +75,8 @@ func schemaOf(t reflect.Type) string {
 func writeSchema(b *strings.Builder, t reflect.Type, seen map[reflect.Type]bool) {
 	switch t.Kind() {
 	case reflect.Pointer, reflect.Slice:
-		fmt.Fprintf(b, "%s(", t.Kind())
+		b.WriteString(t.Kind().String())
+		b.WriteString("(")
 		writeSchema(b, t.Elem(), seen)
 		b.WriteString(")")
 	case reflect.Map:
@@ -93,7 +94,10 @@ func writeSchema(b *strings.Builder, t reflect.Type, seen map[reflect.Type]bool)
 		b.WriteString("{")
 		for i := range t.NumField() {
 			f := t.Field(i)
-			fmt.Fprintf(b, "%s %q ", f.Name, f.Tag)
+			b.WriteString(f.Name)
+			b.WriteString(" ")
+			b.WriteString(strconv.Quote(string(f.Tag)))
+			b.WriteString(" ")
 			writeSchema(b, f.Type, seen)
 			b.WriteString(";")
 		}
