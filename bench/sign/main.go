@@ -10,7 +10,8 @@
 // The secret and the seed come from SLACK_SIGNING_SECRET and DISCORD_SEED
 // (or -secret and -seed). -format lua (the default) prints a wrk script that
 // sends the request and, when wrk is done, prints one machine-readable
-// "BENCH ..." line; -format curl prints a curl config file (curl -K) for the
+// "BENCH ..." line (with -delay MS each connection pauses MS milliseconds
+// after each answer, for a fixed load below saturation); -format curl prints a curl config file (curl -K) for the
 // same request; -format headers prints the headers and then the body.
 //
 // Each request is signed once, with the current time as its timestamp, and
@@ -44,6 +45,7 @@ func main() {
 	seed := fs.String("seed", os.Getenv("DISCORD_SEED"), "Discord Ed25519 private key seed, 64 hex characters")
 	format := fs.String("format", "lua", "lua, curl or headers")
 	text := fs.String("text", "uganda", "the command's text (Slack) or query option (Discord)")
+	delay := fs.Int("delay", 0, "lua: each connection waits this many milliseconds after an answer before its next request (0: none, full speed)")
 	fs.Parse(args)
 
 	var req request
@@ -70,7 +72,7 @@ func main() {
 	}
 	switch *format {
 	case "lua":
-		fmt.Print(req.lua())
+		fmt.Print(req.lua(*delay))
 	case "curl":
 		fmt.Print(req.curl())
 	case "headers":
@@ -84,7 +86,7 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, "usage: sign keygen | sign slack|discord [-format lua|curl|headers] [-text T] | sign freeport")
+	fmt.Fprintln(os.Stderr, "usage: sign keygen | sign slack|discord [-format lua|curl|headers] [-text T] [-delay MS] | sign freeport")
 	os.Exit(2)
 }
 
@@ -273,7 +275,7 @@ function done(summary, latency, requests)
 end
 `
 
-func (r request) lua() string {
+func (r request) lua(delayMS int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "-- %s request signed by bench/sign at %s.\n", r.name, time.Now().UTC().Format(time.RFC3339))
 	b.WriteString("-- The signature is computed once; the server verifies every copy.\n")
@@ -283,6 +285,12 @@ func (r request) lua() string {
 	}
 	fmt.Fprintf(&b, "wrk.body = %s\n", luaString(r.body))
 	b.WriteString(luaStats)
+	if delayMS > 0 {
+		// wrk calls delay() before each request: a connection waits this
+		// long after an answer, so 64 connections offer a fixed load well
+		// below saturation instead of as much as the server can take.
+		fmt.Fprintf(&b, "\nfunction delay()\n  return %d\nend\n", delayMS)
+	}
 	return b.String()
 }
 
