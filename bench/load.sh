@@ -22,6 +22,10 @@
 #   WARMUP=3s        wrk run before each server's first measured run (0 none)
 #   ROUNDS=3         measured runs per server, ceiling and bot alternately
 #   THREADS=2 CONNECTIONS=64
+#   PIN=1            run the servers on CPU 0 and wrk on CPU 1 (taskset), so
+#                    the servers never wait for the load generator's CPU
+#                    time and req/s measures the servers; PIN=0 lets them
+#                    share every CPU (needs 2 CPUs or more; off with fewer)
 #   ENDPOINTS="slack discord"
 #   LATENCY_DELAY_MS=10  latency runs: each of the CONNECTIONS connections
 #                    waits this long after each answer (64 connections: at
@@ -47,6 +51,7 @@ LATENCY_DELAY_MS=${LATENCY_DELAY_MS:-10}
 MAX_OTHER_PCT=${MAX_OTHER_PCT:-10}
 RETRIES=${RETRIES:-2}
 KEEP_TMP=${KEEP_TMP:-0}
+PIN=${PIN:-1}
 
 # Targets (issue 5, "Measured under load"), for agreementbot serve.
 TARGET_RATIO_slack=0.85
@@ -67,6 +72,7 @@ need go "Install Go (the version go.mod names) and put it on PATH"
 need timeout "It is part of coreutils."
 need awk "Install gawk or mawk."
 need getconf "It is part of libc-bin."
+need taskset "It is part of util-linux."
 
 # seconds converts a wrk-style duration (20, 20s, 2m) to whole seconds.
 seconds() {
@@ -87,6 +93,8 @@ WARMUP_S=$(seconds "$WARMUP")
 [ "$CONNECTIONS" -ge "$THREADS" ] || die "CONNECTIONS must be at least THREADS"
 [[ "$MAX_OTHER_PCT" =~ ^[0-9]+$ && "$RETRIES" =~ ^[0-9]$ ]] || die "MAX_OTHER_PCT must be a whole number, RETRIES 0 to 9"
 [[ "$EXTRA_RUNS" =~ ^[01]$ ]] || die "EXTRA_RUNS must be 0 or 1"
+[[ "$PIN" =~ ^[01]$ ]] || die "PIN must be 0 or 1"
+if [ "$PIN" = 1 ] && [ "$(nproc)" -lt 2 ]; then say "load.sh: fewer than 2 CPUs: PIN=0"; PIN=0; fi
 [[ "$LATENCY_DELAY_MS" =~ ^[1-9][0-9]*$ ]] || die "LATENCY_DELAY_MS must be a positive number of milliseconds"
 DISTURBED=0 STILL_DISTURBED=0
 n_ep=0
@@ -175,13 +183,17 @@ wait_healthy() {
   say "load.sh: no healthy server on port $1 after 15 s; its log:"; cat "$3" >&2; exit 2
 }
 
+# With PIN=1 servers run on CPU 0 and wrk on CPU 1.
+ON_SERVER_CPU=() ON_WRK_CPU=()
+if [ "$PIN" = 1 ]; then ON_SERVER_CPU=(taskset -c 0) ON_WRK_CPU=(taskset -c 1); fi
+
 # start_ceiling EP [REPLY_FILE] -> PORT, PID
 start_ceiling() {
   local envs
   mapfile -t envs < <(platform_env "$1")
   [ -z "${2:-}" ] || envs+=("CEILING_REPLY_FILE=$2")
   PORT=$("$T/sign" freeport)
-  env -i PATH=/usr/bin:/bin HTTP_ADDR="127.0.0.1:$PORT" "${envs[@]}" "$T/ceiling" >"$T/ceiling.$1.log" 2>&1 &
+  "${ON_SERVER_CPU[@]}" env -i PATH=/usr/bin:/bin HTTP_ADDR="127.0.0.1:$PORT" "${envs[@]}" "$T/ceiling" >"$T/ceiling.$1.log" 2>&1 &
   PID=$!
   PIDS+=("$PID")
   wait_healthy "$PORT" "$PID" "$T/ceiling.$1.log"
@@ -195,7 +207,7 @@ start_bot() {
   PORT=$("$T/sign" freeport)
   (
     cd "$T/run"
-    exec env -i PATH=/usr/bin:/bin HOME="$T/run" HTTP_ADDR="127.0.0.1:$PORT" "${envs[@]}" \
+    exec "${ON_SERVER_CPU[@]}" env -i PATH=/usr/bin:/bin HOME="$T/run" HTTP_ADDR="127.0.0.1:$PORT" "${envs[@]}" \
       RATE_LIMIT_PER_USER=0 RATE_LIMIT_GLOBAL=0 LOG_LEVEL="$2" LOG_FORMAT=text \
       DISCORD_REGISTER_COMMANDS=false SHUTDOWN_TIMEOUT=5s \
       "$T/agreementbot" serve
@@ -252,7 +264,7 @@ measure() {
   # (cleanup then stops it); `times` (no subshell) gives the CPU time of
   # the children waited for: wrk and its timeout.
   times >"$5.t0"
-  timeout $(( $4 + 30 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$4s" --timeout 2s --latency -s "$T/$1.lua" "$url" >"$5.wrk" 2>&1 &
+  "${ON_WRK_CPU[@]}" timeout $(( $4 + 30 )) wrk -t"$THREADS" -c"$CONNECTIONS" -d"$4s" --timeout 2s --latency -s "$T/$1.lua" "$url" >"$5.wrk" 2>&1 &
   WRK_PID=$!
   wait "$WRK_PID" || rc=$?
   times >"$5.t1"
@@ -326,6 +338,7 @@ cat <<EOF
 - the ceiling answers every request with the bot's own reply to it, captured once before the runs (a fixed reply of the same bytes), so the throughput ratio measures the bot's own work, not the size of a country card; a run of the ceiling with a few dozen bytes is shown for information
 - throughput: wrk, $THREADS threads, $CONNECTIONS connections at full speed, $ROUNDS runs of ${DURATION_S} s per server, ceiling and bot alternately, ceiling first, after a ${WARMUP_S} s warm-up; every request carries a correct signature and the servers verify each one
 - latency: one ${DURATION_S} s run per server with the same $CONNECTIONS connections, each waiting ${LATENCY_DELAY_MS} ms after each answer (a fixed load below saturation); at full speed wrk keeps every connection busy, and the p99 then measures the queue wrk builds on 2 shared CPUs (shown for information)
+- $(if [ "$PIN" = 1 ]; then echo "CPUs: each server runs on CPU 0 and wrk on CPU 1 (taskset), so req/s measures the servers, not the load generator's share of the CPUs; Go sizes GOMAXPROCS to the one CPU"; else echo "CPUs: the servers and wrk share every CPU (PIN=0)"; fi)
 - agreementbot serve: rate limits off (RATE_LIMIT_PER_USER=0, RATE_LIMIT_GLOBAL=0) and **LOG_LEVEL=warn: the per-command info log line is off in the measured runs**
 - req/s, p50, p99 and CPU per request are medians over the runs; errors and requests are totals; errors are responses other than 200 plus socket errors (connect, read, write, timeout); server CPU per request is the server's user + system time over the run (/proc/PID/stat) divided by the requests answered
 - a run during which other processes used more than ${MAX_OTHER_PCT}% of a CPU is repeated, up to $RETRIES times

@@ -280,3 +280,33 @@ func writeLiteral(b *bytes.Buffer, v reflect.Value, typed bool) {
 		panic(fmt.Sprintf("snapshot: cannot write a %s", v.Kind()))
 	}
 }
+
+// BenchmarkLoadFromYAML is Load without the snapshot: parsing every file.
+func BenchmarkLoadFromYAML(b *testing.B) {
+	for b.Loop() {
+		var p problems
+		raw, err := readDir(Embedded(), &p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if s := build(raw.decode(&p), &p); s == nil || len(p.list) > 0 {
+			b.Fatal(p.list)
+		}
+	}
+}
+
+// BenchmarkWarm is what Warm adds to Load: the nine-language name index,
+// the typo and prefix indexes, full-text search, and the from and event
+// lists.
+func BenchmarkWarm(b *testing.B) {
+	for b.Loop() {
+		b.StopTimer()
+		s, err := Load(Embedded())
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		s.waitIndexed()
+		s.derive()
+	}
+}

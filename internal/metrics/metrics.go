@@ -8,6 +8,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -30,11 +31,42 @@ type Metrics struct {
 	reloads     *prometheus.CounterVec
 	asOf        prometheus.Gauge
 	countries   prometheus.Gauge
+
+	// answered caches each label set's counter and histogram, so that
+	// counting an answer does not hash its labels every time. Platforms,
+	// kinds and outcomes are closed sets, so it stays small.
+	mu       sync.RWMutex
+	answered map[answerKey]answerMetrics
+}
+
+type answerKey struct{ platform, kind, outcome string }
+
+type answerMetrics struct {
+	count   prometheus.Counter
+	latency prometheus.Observer
+}
+
+// answer returns the metrics of one label set.
+func (m *Metrics) answer(k answerKey) answerMetrics {
+	m.mu.RLock()
+	am, ok := m.answered[k]
+	m.mu.RUnlock()
+	if ok {
+		return am
+	}
+	am = answerMetrics{
+		count:   m.commands.WithLabelValues(k.platform, k.kind, k.outcome),
+		latency: m.latency.WithLabelValues(k.platform, k.kind),
+	}
+	m.mu.Lock()
+	m.answered[k] = am
+	m.mu.Unlock()
+	return am
 }
 
 // New registers every metric, plus the Go and process collectors.
 func New() *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry()}
+	m := &Metrics{reg: prometheus.NewRegistry(), answered: map[answerKey]answerMetrics{}}
 	m.commands = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "agreementbot_commands_total", Help: "Answered commands by platform, kind and outcome.",
 	}, []string{"platform", "kind", "outcome"})
@@ -128,8 +160,12 @@ func (m *Metrics) Wrap(h bot.Handler, log *slog.Logger) bot.Handler {
 		r := h.Handle(ctx, q)
 		d := time.Since(start)
 		outcome := Outcome(r)
-		m.commands.WithLabelValues(q.Platform, string(r.Kind), outcome).Inc()
-		m.latency.WithLabelValues(q.Platform, string(r.Kind)).Observe(d.Seconds())
+		am := m.answer(answerKey{q.Platform, string(r.Kind), outcome})
+		am.count.Inc()
+		am.latency.Observe(d.Seconds())
+		if !log.Enabled(ctx, slog.LevelInfo) {
+			return r
+		}
 		attrs := []slog.Attr{
 			slog.String("platform", q.Platform), slog.String("kind", string(r.Kind)),
 			slog.String("outcome", outcome), slog.Duration("latency", d),
