@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"io"
+	"io/fs"
 	"reflect"
 	"strconv"
 	"strings"
@@ -105,4 +106,12 @@ func writeSchema(b *strings.Builder, t reflect.Type, seen map[reflect.Type]bool)
 	default:
 		b.WriteString(t.Kind().String())
 	}
+}
+
+// SnapshotCurrent reports whether fsys holds exactly the files the
+// compiled-in snapshot was made from, so that Load skips parsing them.
+func SnapshotCurrent(fsys fs.FS) bool {
+	var p problems
+	raw, err := readDir(fsys, &p)
+	return err == nil && len(p.list) == 0 && raw.digest() == snapshotDigest
 }

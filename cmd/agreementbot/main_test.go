@@ -85,6 +85,34 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// TestCheckNotesAStaleSnapshot: checking the repository's own data says
+// nothing more than ok; checking an edited copy also reminds the editor to
+// regenerate the start-up snapshot.
+func TestCheckNotesAStaleSnapshot(t *testing.T) {
+	data, err := filepath.Abs(filepath.Join("..", "..", "knowledge", "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := runIn(t, env(), "", "check", data)
+	if code != 0 || !strings.HasPrefix(out, "ok: ") || strings.Contains(out, "note:") {
+		t.Errorf("check of the repository's data = %d %q", code, out)
+	}
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(data)); err != nil {
+		t.Fatal(err)
+	}
+	ug := filepath.Join(dir, "ug.yaml")
+	b, err := os.ReadFile(ug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(ug, append(b, "\n# an editor's comment\n"...), 0o644)
+	code, out, _ = runIn(t, env(), "", "check", dir)
+	if code != 0 || !strings.Contains(out, "note:") || !strings.Contains(out, "go generate ./knowledge") {
+		t.Errorf("check of an edited copy = %d %q", code, out)
+	}
+}
+
 func TestConfigErrorsAreReportedAtOnce(t *testing.T) {
 	code, _, errs := runIn(t, env("REPLY_VISIBILITY", "everyone", "LOG_FORMAT", "xml", "RATE_LIMIT_PER_USER", "lots", "DISCORD_PUBLIC_KEY", "nothex", "SLACK_BOT_TOKEN", "xoxb-secret-value-1"), "", "ask", "uganda")
 	if code != 2 {
