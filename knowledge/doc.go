@@ -1,8 +1,14 @@
 // Package knowledge is agreementbot's fact store: the YAML data files in
 // data/ (embedded in the binary, or read from a directory), a strict loader
 // that reports every problem with its file and line, and the read-only
-// indexes built once at load time for lookup, typo-tolerant name
-// resolution, full-text search, nationality queries and "what's new".
+// indexes for lookup, typo-tolerant name resolution, full-text search,
+// nationality queries and "what's new".
+//
+// Load validates everything and builds what validation and exact lookups
+// need; the larger indexes are built once, on first use or in the
+// background after Warm. For the embedded files Load skips YAML parsing by
+// taking snapshot_gen.go, which go generate ./knowledge keeps equal to the
+// data (see snapshot.go).
 //
 // It knows nothing of chat platforms, replies or logging; the bot package
 // turns what it finds into answers. A Store is immutable once loaded, so it
