@@ -24,6 +24,11 @@ type Config struct {
 	// pings every few seconds; the default is 30 s. Tests shorten it.
 	PingInterval time.Duration
 
+	// MaxPendingAnswers bounds the Events API answers being worked on or
+	// posted at once over HTTP; an event beyond it gets 503 so that Slack
+	// delivers it again later, and nothing is lost. Default 256.
+	MaxPendingAnswers int
+
 	Hooks Hooks
 }
 
@@ -39,6 +44,7 @@ const (
 	defaultAPIURL       = "https://slack.com/api/"
 	defaultMaxBodyBytes = 64 << 10
 	defaultPingInterval = 30 * time.Second
+	defaultMaxPending   = 256
 	platform            = "slack"
 	slashCommand        = "/agreement"
 
@@ -68,6 +74,9 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.PingInterval <= 0 {
 		cfg.PingInterval = defaultPingInterval
+	}
+	if cfg.MaxPendingAnswers <= 0 {
+		cfg.MaxPendingAnswers = defaultMaxPending
 	}
 	return cfg
 }

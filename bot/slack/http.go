@@ -49,6 +49,7 @@ func NewHTTPHandler(cfg Config, h bot.Handler) http.Handler {
 		cache:  newRenderCache(1024),
 		seen:   newSeenSet(dedupSize, dedupTTL, cfg.Now),
 		ctJSON: []string{"application/json"},
+		slots:  make(chan struct{}, cfg.MaxPendingAnswers),
 		answerer: &answerer{
 			api:   newAPI(cfg),
 			h:     h,
@@ -80,6 +81,7 @@ type httpHandler struct {
 	answerer *answerer
 	ctJSON   []string // Content-Type header value, shared read-only
 	wg       sync.WaitGroup
+	slots    chan struct{} // one per event answer in flight (MaxPendingAnswers)
 }
 
 // rejection is why a request was refused, for the log; users see only the
@@ -264,18 +266,32 @@ func (s *httpHandler) event(w http.ResponseWriter, r *http.Request, body []byte,
 		s.log.Info("slack: event ignored", "type", cb.Type)
 		return
 	}
-	w.WriteHeader(http.StatusOK)
 	q, why := cb.asks("")
 	if why != "" {
+		w.WriteHeader(http.StatusOK)
 		s.log.Debug("slack: event ignored", "event_id", cb.EventID, "why", why)
 		return
 	}
+	// A slot first, and only then is the event marked as seen: an event
+	// refused for want of a slot must be answered when Slack retries it.
+	select {
+	case s.slots <- struct{}{}:
+	default:
+		w.WriteHeader(http.StatusServiceUnavailable)
+		s.log.Warn("slack: too many answers in flight; Slack will deliver the event again", "event_id", cb.EventID,
+			"in_flight", cap(s.slots))
+		return
+	}
 	if !s.seen.first(cb.dedupKeys()...) {
+		<-s.slots
+		w.WriteHeader(http.StatusOK)
 		s.log.Info("slack: duplicate event ignored", "event_id", cb.EventID, "retry", r.Header.Get("X-Slack-Retry-Num"),
 			"retry_reason", r.Header.Get("X-Slack-Retry-Reason"))
 		return
 	}
+	w.WriteHeader(http.StatusOK)
 	s.wg.Go(func() {
+		defer func() { <-s.slots }()
 		s.answerer.answer(context.WithoutCancel(r.Context()), q, start)
 	})
 }

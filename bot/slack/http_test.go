@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -410,5 +411,49 @@ func TestHTTPDrainWaitsForAnswers(t *testing.T) {
 	}
 	if p := fx.fake.nextPost(t); p.method != "chat.postMessage" {
 		t.Errorf("post = %s", p.method)
+	}
+}
+
+// TestHTTPEventsBeyondTheBoundAreRetried: with every answer slot busy, a
+// new event gets 503 and is not marked as seen, so Slack's retry of it is
+// answered once a slot is free.
+func TestHTTPEventsBeyondTheBoundAreRetried(t *testing.T) {
+	now := time.Unix(1700000000, 0)
+	fx := newHTTPFixture(t, docSecret, now)
+	fx.h.slots = make(chan struct{}, 1)
+	release := make(chan struct{})
+	var calls atomic.Int32
+	fx.h.answerer.h = bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply {
+		if calls.Add(1) == 1 {
+			<-release
+		}
+		return bot.Reply{Kind: bot.KindCountry, Title: "Uganda"}
+	})
+	first, _ := json.Marshal(eventCallback("Ev700", mentionEvent("<@U0BOT> uganda", "1700000000.000700")))
+	second, _ := json.Marshal(eventCallback("Ev701", mentionEvent("<@U0BOT> kenya", "1700000000.000701")))
+	if w := fx.do(event(first, now, nil)); w.Code != http.StatusOK {
+		t.Fatalf("first event: %d", w.Code)
+	}
+	if w := fx.do(event(second, now, nil)); w.Code != http.StatusServiceUnavailable {
+		t.Fatalf("second event with the only slot busy: %d, want 503", w.Code)
+	}
+	close(release)
+	if p := fx.fake.nextPost(t); p.form.Get("thread_ts") != "1700000000.000700" {
+		t.Errorf("first answer posted to %v", p.form)
+	}
+	fx.h.drain()
+	retry := map[string]string{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
+	if w := fx.do(event(second, now, retry)); w.Code != http.StatusOK {
+		t.Fatalf("retried event: %d, want 200", w.Code)
+	}
+	if p := fx.fake.nextPost(t); p.form.Get("thread_ts") != "1700000000.000701" {
+		t.Errorf("retried answer posted to %v", p.form)
+	}
+	fx.h.drain()
+	if n := calls.Load(); n != 2 {
+		t.Errorf("answered %d events, want 2", n)
+	}
+	if len(fx.h.slots) != 0 {
+		t.Errorf("%d slots still taken after every answer", len(fx.h.slots))
 	}
 }
