@@ -138,7 +138,11 @@ func (b *Bot) countryCard(c *knowledge.Country) Reply {
 		if a.Count > 0 {
 			line += ": " + strconv.Itoa(a.Count)
 		}
-		sent = append(sent, line+ci.add(a.Sources))
+		line += ci.add(a.Sources)
+		if l := a.Caveat.Label(); l != "" {
+			line += " (" + l + ")"
+		}
+		sent = append(sent, line)
 	}
 	r.Fields = appendField(r.Fields, FieldSentThere, sent)
 	r.Fields = appendField(r.Fields, FieldLegalBasis, ci.facts(c.LegalBasis))
@@ -324,6 +328,9 @@ func (b *Bot) from(arg string) Reply {
 			}
 		}
 		res.Event += ci.add(h.Sources)
+		if l := h.Caveat.Label(); l != "" {
+			res.Event += " (" + l + ")"
+		}
 		r.Results = append(r.Results, res)
 	}
 	r.Sources = ci.list

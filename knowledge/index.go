@@ -13,6 +13,7 @@ type FromHit struct {
 	Received bool // people were actually sent there; false: it agreed to take them
 	Count    int  // 0 when not reported
 	Sources  []string
+	Caveat   Caveat // of the arrival report; none for an agreement
 }
 
 // EventHit is a dated event of a country or a topic.
@@ -137,7 +138,7 @@ func (s *Store) buildFrom() {
 				continue
 			}
 			got[a.Code] = true
-			s.from[a.Code] = append(s.from[a.Code], FromHit{Country: c, Received: true, Count: a.Count, Sources: a.Sources})
+			s.from[a.Code] = append(s.from[a.Code], FromHit{Country: c, Received: true, Count: a.Count, Sources: a.Sources, Caveat: a.Caveat})
 		}
 		for _, g := range c.Groups {
 			for _, code := range g.Codes {

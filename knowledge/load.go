@@ -93,6 +93,7 @@ type arrivalFile struct {
 	Code    str   `yaml:"code"`
 	Count   int   `yaml:"count"`
 	Sources []str `yaml:"sources"`
+	Caveat  str   `yaml:"caveat"`
 }
 
 type paymentFile struct {
@@ -608,10 +609,10 @@ func (s *Store) refs(p *problems, file string, anchor int, refs []str, what stri
 
 func caveat(p *problems, file string, c str) Caveat {
 	switch v := Caveat(c.V); v {
-	case NoCaveat, SingleSource, Weak, Unconfirmed:
+	case NoCaveat, SingleSource, Weak, Unconfirmed, Disputed:
 		return v
 	}
-	p.add(file, c.Line, "unknown caveat %q (use single_source, weak or unconfirmed)", c.V)
+	p.add(file, c.Line, "unknown caveat %q (use single_source, weak, unconfirmed or disputed)", c.V)
 	return NoCaveat
 }
 
@@ -747,7 +748,8 @@ func (s *Store) loadCountry(p *problems, file string, f countryFile) {
 		if a.Count < 0 {
 			p.add(file, a.Code.Line, "received: negative count")
 		}
-		c.Received = append(c.Received, Arrival{Code: a.Code.V, Count: a.Count, Sources: s.refs(p, file, a.Code.Line, a.Sources, "received item")})
+		c.Received = append(c.Received, Arrival{Code: a.Code.V, Count: a.Count, Sources: s.refs(p, file, a.Code.Line, a.Sources, "received item"),
+			Caveat: caveat(p, file, a.Caveat)})
 	}
 	for _, pf := range f.Payments {
 		pay := Payment{

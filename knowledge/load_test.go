@@ -143,7 +143,7 @@ func TestLoadValid(t *testing.T) {
 	fsys := dataFS(map[string]string{
 		// XK is not an ISO 3166-1 code, but the loader allows it for Kosovo,
 		// in a file name, a code and a received nationality.
-		"xk.yaml": country("XK", "Kosovo", "received:\n  - code: XK\n    count: 1\n    sources: [S2]\n  - code: UG\n    sources: [S2]"),
+		"xk.yaml": country("XK", "Kosovo", "received:\n  - code: XK\n    count: 1\n    sources: [S2]\n  - code: UG\n    sources: [S2]\n    caveat: disputed"),
 		"ke.yaml": country("KE", "Kenya", "aliases: [Republic of Kenya]", "groups:\n  - name: East Africans\n    group: east\n    sources: [S1]"),
 	})
 	s, err := knowledge.Load(fsys)
@@ -157,8 +157,12 @@ func TestLoadValid(t *testing.T) {
 	if xk == nil || xk.Name != "Kosovo" || xk.File != "xk.yaml" {
 		t.Fatalf("Country(XK) = %+v, want Kosovo from xk.yaml", xk)
 	}
-	if len(xk.Received) != 2 || xk.Received[0].Code != "XK" || xk.Received[0].Count != 1 {
-		t.Errorf("Country(XK).Received = %+v, want XK (1) and UG", xk.Received)
+	if len(xk.Received) != 2 || xk.Received[0].Code != "XK" || xk.Received[0].Count != 1 ||
+		xk.Received[0].Caveat != knowledge.NoCaveat || xk.Received[1].Caveat != knowledge.Disputed {
+		t.Errorf("Country(XK).Received = %+v, want XK (1) and UG (disputed)", xk.Received)
+	}
+	if h := s.From("UG"); len(h) == 0 || h[0].Country.Code != "XK" || !h[0].Received || h[0].Caveat != knowledge.Disputed {
+		t.Errorf("From(UG) = %+v, want Kosovo with the arrival's caveat", h)
 	}
 	if g := s.Country("KE").Groups; len(g) != 1 || strings.Join(g[0].Codes, ",") != "UG,KE" {
 		t.Errorf("Country(KE).Groups = %+v, want the east group expanded to UG,KE", g)

@@ -3,7 +3,7 @@
 package knowledge
 
 // snapshotDigest is the digest of the files snapshot was decoded from.
-const snapshotDigest = "404042c031afcefcd539591babd9f335bdeb3a7916b247155fc110ba412f1f28"
+const snapshotDigest = "b9ff04b31014feb7474dca47354824a28c7d3cac55f50df2081d3126809fafc5"
 
 // snapshotNames is the directory listing snapshot was made from.
 var snapshotNames = []string{"README.md", "ag.yaml", "ao.yaml", "ar.yaml", "bf.yaml", "bj.yaml", "bt.yaml", "bz.yaml", "cd.yaml", "cm.yaml", "cr.yaml", "cv.yaml", "dj.yaml", "dm.yaml", "ec.yaml", "es.yaml", "ga.yaml", "gd.yaml", "gh.yaml", "gq.yaml", "gt.yaml", "gw.yaml", "gy.yaml", "hn.yaml", "ke.yaml", "kh.yaml", "kn.yaml", "lc.yaml", "lr.yaml", "ly.yaml", "md.yaml", "mn.yaml", "mr.yaml", "mx.yaml", "nationalities.yaml", "ng.yaml", "pa.yaml", "pe.yaml", "pw.yaml", "py.yaml", "rw.yaml", "sl.yaml", "sn.yaml", "sources.yaml", "ss.yaml", "sv.yaml", "sz.yaml", "tg.yaml", "tm.yaml", "tn.yaml", "topics.yaml", "ua.yaml", "ug.yaml", "uz.yaml", "xk.yaml"}
@@ -6025,195 +6025,200 @@ var snapshot = files{
 				},
 				Received: []arrivalFile{
 					{
-						Code:  str{"MX", 56},
+						Code:  str{"MX", 58},
 						Count: 7,
-						Sources: []str{
-							{"S19", 58},
-							{"S187", 58},
-						},
-					},
-					{
-						Code: str{"CO", 59},
 						Sources: []str{
 							{"S19", 60},
 							{"S187", 60},
 						},
+						Caveat: str{"disputed", 61},
 					},
 					{
-						Code: str{"NI", 61},
+						Code: str{"CO", 62},
 						Sources: []str{
-							{"S19", 62},
-							{"S187", 62},
+							{"S19", 63},
+							{"S187", 63},
 						},
+						Caveat: str{"disputed", 64},
 					},
 					{
-						Code: str{"EC", 63},
-						Sources: []str{
-							{"S19", 64},
-							{"S187", 64},
-						},
-					},
-					{
-						Code: str{"GT", 65},
+						Code: str{"NI", 65},
 						Sources: []str{
 							{"S19", 66},
 							{"S187", 66},
 						},
+						Caveat: str{"disputed", 67},
+					},
+					{
+						Code: str{"EC", 68},
+						Sources: []str{
+							{"S19", 69},
+							{"S187", 69},
+						},
+						Caveat: str{"disputed", 70},
+					},
+					{
+						Code: str{"GT", 71},
+						Sources: []str{
+							{"S19", 72},
+							{"S187", 72},
+						},
+						Caveat: str{"disputed", 73},
 					},
 				},
 				LegalBasis: []factFile{
 					{
-						Text:    str{"Name: \"Acuerdo entre el Gobierno de la República de Honduras y el Gobierno de los Estados Unidos de América para la Cooperación en el Examen de Solicitudes de Protección\".", 68},
-						Sources: []str{{"S16", 72}},
+						Text:    str{"Name: \"Acuerdo entre el Gobierno de la República de Honduras y el Gobierno de los Estados Unidos de América para la Cooperación en el Examen de Solicitudes de Protección\".", 75},
+						Sources: []str{{"S16", 79}},
 					},
 					{
-						Text:    str{"La Prensa (Dec 17, 2025): signed March 10, 2025 in Washington; in force in Honduras from June 25, 2025, when it was published in La Gaceta.", 73},
-						Sources: []str{{"S188", 76}},
+						Text:    str{"La Prensa (Dec 17, 2025): signed March 10, 2025 in Washington; in force in Honduras from June 25, 2025, when it was published in La Gaceta.", 80},
+						Sources: []str{{"S188", 83}},
 					},
 					{
-						Text:    str{"Third Country Deportation Watch calls it an Asylum Cooperative Agreement dated March 10, 2025, made public by a Federal Register notice on July 8, 2025. The Federal Register citation is not confirmed.", 77},
-						Sources: []str{{"S19", 81}},
-						Caveat:  str{"unconfirmed", 82},
+						Text:    str{"Third Country Deportation Watch calls it an Asylum Cooperative Agreement dated March 10, 2025, made public by a Federal Register notice on July 8, 2025. The Federal Register citation is not confirmed.", 84},
+						Sources: []str{{"S19", 88}},
+						Caveat:  str{"unconfirmed", 89},
 					},
 					{
-						Text: str{"CBS said the deal rests on the \"safe third country\" provision of US immigration law, INA § 208(a)(2)(A).", 83},
+						Text: str{"CBS said the deal rests on the \"safe third country\" provision of US immigration law, INA § 208(a)(2)(A).", 90},
 						Sources: []str{
-							{"S1", 86},
-							{"S51", 86},
+							{"S1", 93},
+							{"S51", 93},
 						},
 					},
 				},
 				Conflicts: []factFile{
 					{
-						Text: str{"Signing date: El Heraldo and AP tied it to Noem's visit on June 25, 2025; Third Country Deportation Watch gives March 10, 2025. Mostly resolved by La Prensa (Dec 17, 2025): signed March 10 in Washington, in force from June 25 on publication in La Gaceta.", 88},
+						Text: str{"Signing date: El Heraldo and AP tied it to Noem's visit on June 25, 2025; Third Country Deportation Watch gives March 10, 2025. Mostly resolved by La Prensa (Dec 17, 2025): signed March 10 in Washington, in force from June 25 on publication in La Gaceta.", 95},
 						Sources: []str{
-							{"S16", 93},
-							{"S17", 93},
-							{"S19", 93},
-							{"S187", 93},
-							{"S188", 93},
+							{"S16", 100},
+							{"S17", 100},
+							{"S19", 100},
+							{"S187", 100},
+							{"S188", 100},
 						},
 					},
 					{
-						Text: str{"Transfers, not resolved: Third Country Deportation Watch lists transfers on Oct 10, 2025 (7 Mexicans) and in late Nov 2025 (9 people), while Honduras's INM said on Dec 17, 2025 that none had been registered.", 94},
+						Text: str{"Transfers, not resolved: Third Country Deportation Watch lists transfers on Oct 10, 2025 (7 Mexicans) and in late Nov 2025 (9 people), while Honduras's INM said on Dec 17, 2025 that none had been registered.", 101},
 						Sources: []str{
-							{"S187", 98},
-							{"S188", 98},
+							{"S187", 105},
+							{"S188", 105},
 						},
 					},
 				},
 				Notes: []factFile{
 					{
-						Text:    str{"Garble: the machine-translated article drops \"over two years\" from CBS's \"just several hundred over two years\".", 100},
-						Sources: []str{{"S1", 103}},
+						Text:    str{"Garble: the machine-translated article drops \"over two years\" from CBS's \"just several hundred over two years\".", 107},
+						Sources: []str{{"S1", 110}},
 					},
 					{
-						Text:    str{"On June 27, 2025 immigration director Wilson Paz denied that a safe-third-country agreement had been signed.", 104},
-						Sources: []str{{"S18", 107}},
+						Text:    str{"On June 27, 2025 immigration director Wilson Paz denied that a safe-third-country agreement had been signed.", 111},
+						Sources: []str{{"S18", 114}},
 					},
 					{
-						Text:    str{"Third Country Deportation Watch also reports Guatemalans flown to Honduras in Oct-Nov 2025 outside the agreement and bussed on to Guatemala. It names the court case U.T. v. Bondi.", 108},
-						Sources: []str{{"S187", 112}},
+						Text:    str{"Third Country Deportation Watch also reports Guatemalans flown to Honduras in Oct-Nov 2025 outside the agreement and bussed on to Guatemala. It names the court case U.T. v. Bondi.", 115},
+						Sources: []str{{"S187", 119}},
 					},
 					{
-						Text:    str{"US immigration judges, for example in Concord, California, were telling Mexican, Colombian, Peruvian and Nicaraguan asylum seekers they could be sent to Honduras (La Prensa).", 113},
-						Sources: []str{{"S188", 117}},
+						Text:    str{"US immigration judges, for example in Concord, California, were telling Mexican, Colombian, Peruvian and Nicaraguan asylum seekers they could be sent to Honduras (La Prensa).", 120},
+						Sources: []str{{"S188", 124}},
 					},
 					{
-						Text:    str{"A US Border Patrol (Laredo Sector) Facebook post reportedly said anyone expressing fear would be sent to and held in Honduras until their court date.", 118},
-						Sources: []str{{"S189", 122}},
-						Caveat:  str{"weak", 123},
+						Text:    str{"A US Border Patrol (Laredo Sector) Facebook post reportedly said anyone expressing fear would be sent to and held in Honduras until their court date.", 125},
+						Sources: []str{{"S189", 129}},
+						Caveat:  str{"weak", 130},
 					},
 					{
-						Text:    str{"Soto Cano was a hand-over point, not a third-country deportation into Honduras: in Feb and March 2025 Venezuelans flown by the US landed at the joint US-Honduran base and were moved to Venezuelan aircraft.", 124},
-						Sources: []str{{"S185", 128}},
+						Text:    str{"Soto Cano was a hand-over point, not a third-country deportation into Honduras: in Feb and March 2025 Venezuelans flown by the US landed at the joint US-Honduran base and were moved to Venezuelan aircraft.", 131},
+						Sources: []str{{"S185", 135}},
 					},
 					{
-						Text:    str{"Honduras's government did not respond to Reuters' request for comment on the CBS report.", 129},
-						Sources: []str{{"S4", 132}},
+						Text:    str{"Honduras's government did not respond to Reuters' request for comment on the CBS report.", 136},
+						Sources: []str{{"S4", 139}},
 					},
 				},
 				Timeline: []eventFile{
 					{
-						Date:    str{"2025-02-20", 134},
-						Text:    str{"170 Venezuelans landed at the Soto Cano base and were moved to a Venezuelan aircraft (a \"puente humanitario\", AP). This was a hand-over, not a deportation into Honduras.", 135},
-						Sources: []str{{"S185", 139}},
+						Date:    str{"2025-02-20", 141},
+						Text:    str{"170 Venezuelans landed at the Soto Cano base and were moved to a Venezuelan aircraft (a \"puente humanitario\", AP). This was a hand-over, not a deportation into Honduras.", 142},
+						Sources: []str{{"S185", 146}},
 					},
 					{
-						Date:   str{"2025-03-10", 140},
-						Status: str{"signed", 141},
-						Text:   str{"Agreement signed in Washington, according to La Prensa and Third Country Deportation Watch.", 142},
+						Date:   str{"2025-03-10", 147},
+						Status: str{"signed", 148},
+						Text:   str{"Agreement signed in Washington, according to La Prensa and Third Country Deportation Watch.", 149},
 						Sources: []str{
-							{"S188", 145},
-							{"S19", 145},
+							{"S188", 152},
+							{"S19", 152},
 						},
 					},
 					{
-						Date:    str{"2025-03-24", 146},
-						Text:    str{"199 more Venezuelans were handed over at Soto Cano in the same way (Foreign Minister Enrique Reina).", 147},
-						Sources: []str{{"S185", 150}},
+						Date:    str{"2025-03-24", 153},
+						Text:    str{"199 more Venezuelans were handed over at Soto Cano in the same way (Foreign Minister Enrique Reina).", 154},
+						Sources: []str{{"S185", 157}},
 					},
 					{
-						Date:    str{"2025-06-25", 151},
-						Text:    str{"DHS Secretary Kristi Noem met President Xiomara Castro in Tegucigalpa. Foreign Minister Javier Bú Soto said the two governments \"signed an agreement related to migrants seeking protection in Honduras\".", 152},
-						Sources: []str{{"S17", 156}},
+						Date:    str{"2025-06-25", 158},
+						Text:    str{"DHS Secretary Kristi Noem met President Xiomara Castro in Tegucigalpa. Foreign Minister Javier Bú Soto said the two governments \"signed an agreement related to migrants seeking protection in Honduras\".", 159},
+						Sources: []str{{"S17", 163}},
 					},
 					{
-						Date:    str{"2025-06-25", 157},
-						Text:    str{"The agreement took effect in Honduras on publication in La Gaceta.", 158},
-						Sources: []str{{"S188", 160}},
+						Date:    str{"2025-06-25", 164},
+						Text:    str{"The agreement took effect in Honduras on publication in La Gaceta.", 165},
+						Sources: []str{{"S188", 167}},
 					},
 					{
-						Date:    str{"2025-06-26", 161},
-						Text:    str{"Noem said Honduras and Guatemala had signed agreements to take asylum seekers from third countries.", 162},
-						Sources: []str{{"S18", 165}},
+						Date:    str{"2025-06-26", 168},
+						Text:    str{"Noem said Honduras and Guatemala had signed agreements to take asylum seekers from third countries.", 169},
+						Sources: []str{{"S18", 172}},
 					},
 					{
-						Date:    str{"2025-06-27", 166},
-						Text:    str{"Immigration director Wilson Paz denied that a safe-third-country agreement had been signed (AP).", 167},
-						Sources: []str{{"S18", 170}},
+						Date:    str{"2025-06-27", 173},
+						Text:    str{"Immigration director Wilson Paz denied that a safe-third-country agreement had been signed (AP).", 174},
+						Sources: []str{{"S18", 177}},
 					},
 					{
-						Date:    str{"2025-07-08", 171},
-						Text:    str{"The agreement was made public by a Federal Register notice, according to Third Country Deportation Watch.", 172},
-						Sources: []str{{"S19", 175}},
-						Caveat:  str{"unconfirmed", 176},
+						Date:    str{"2025-07-08", 178},
+						Text:    str{"The agreement was made public by a Federal Register notice, according to Third Country Deportation Watch.", 179},
+						Sources: []str{{"S19", 182}},
+						Caveat:  str{"unconfirmed", 183},
 					},
 					{
-						Date:    str{"2025-08-19", 177},
-						Status:  str{"agreed", 178},
-						Text:    str{"CBS News reported the deal from internal US documents.", 179},
-						Sources: []str{{"S1", 181}},
+						Date:    str{"2025-08-19", 184},
+						Status:  str{"agreed", 185},
+						Text:    str{"CBS News reported the deal from internal US documents.", 186},
+						Sources: []str{{"S1", 188}},
 					},
 					{
-						Date:    str{"2025-08-20", 182},
-						Text:    str{"El Heraldo published the terms, quoting Wilson Paz: Spanish-speaking Latin Americans who need no visa, at most 10 a month and 240 over two years.", 183},
-						Sources: []str{{"S16", 186}},
+						Date:    str{"2025-08-20", 189},
+						Text:    str{"El Heraldo published the terms, quoting Wilson Paz: Spanish-speaking Latin Americans who need no visa, at most 10 a month and 240 over two years.", 190},
+						Sources: []str{{"S16", 193}},
 					},
 					{
-						Date:   str{"2025-10-10", 187},
-						Status: str{"received", 188},
-						Text:   str{"7 Mexicans transferred to Honduras, according to Third Country Deportation Watch. Honduras's INM later said no transfers were registered.", 189},
-						Sources: []str{
-							{"S19", 193},
-							{"S187", 193},
-							{"S188", 193},
-						},
-					},
-					{
-						Date:        str{"2025-11", 194},
-						Approximate: true,
-						DateNote:    str{"late November 2025", 196},
-						Text:        str{"9 people from Colombia, Nicaragua, Ecuador and Guatemala transferred, according to Third Country Deportation Watch.", 197},
+						Date:   str{"2025-10-10", 194},
+						Status: str{"received", 195},
+						Text:   str{"7 Mexicans transferred to Honduras, according to Third Country Deportation Watch. Honduras's INM later said no transfers were registered.", 196},
 						Sources: []str{
 							{"S19", 200},
 							{"S187", 200},
+							{"S188", 200},
 						},
 					},
 					{
-						Date:    str{"2025-12-17", 201},
-						Text:    str{"Honduras's INM told La Prensa that no transfers had been registered under the agreement.", 202},
-						Sources: []str{{"S188", 205}},
+						Date:        str{"2025-11", 201},
+						Approximate: true,
+						DateNote:    str{"late November 2025", 203},
+						Text:        str{"9 people from Colombia, Nicaragua, Ecuador and Guatemala transferred, according to Third Country Deportation Watch.", 204},
+						Sources: []str{
+							{"S19", 207},
+							{"S187", 207},
+						},
+					},
+					{
+						Date:    str{"2025-12-17", 208},
+						Text:    str{"Honduras's INM told La Prensa that no transfers had been registered under the agreement.", 209},
+						Sources: []str{{"S188", 212}},
 					},
 				},
 			},

@@ -67,6 +67,7 @@ const (
 	SingleSource Caveat = "single_source" // only the original article supports it
 	Weak         Caveat = "weak"          // one low-reliability source
 	Unconfirmed  Caveat = "unconfirmed"   // the fact sheets could not confirm it
+	Disputed     Caveat = "disputed"      // another source, often the government, contradicts it
 )
 
 // Label is how the caveat is shown next to a fact.
@@ -78,6 +79,8 @@ func (c Caveat) Label() string {
 		return "weak: one low-reliability source"
 	case Unconfirmed:
 		return "unconfirmed"
+	case Disputed:
+		return "disputed: another source contradicts this"
 	}
 	return ""
 }
@@ -109,6 +112,7 @@ type Arrival struct {
 	Code    string
 	Count   int // 0 when not reported
 	Sources []string
+	Caveat  Caveat
 }
 
 // Payment is money reported paid (or promised) for taking people.
