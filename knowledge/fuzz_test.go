@@ -1,6 +1,7 @@
 package knowledge_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -100,6 +101,39 @@ func FuzzParseDate(f *testing.F) {
 		}
 		if d.Latest().Before(d.Earliest()) {
 			t.Errorf("ParseDate(%q): Latest %v before Earliest %v", in, d.Latest(), d.Earliest())
+		}
+	})
+}
+
+// FuzzLoad feeds arbitrary bytes to the loader as a country file and as
+// nationalities.yaml: it must never panic, and must either load or report
+// located problems in a *LoadError.
+func FuzzLoad(f *testing.F) {
+	f.Add([]byte(country("UG", "Uganda", "received:\n  - code: KE\n    caveat: disputed\n    sources: [S1]")), false)
+	f.Add([]byte(baseNationalities), true)
+	f.Add([]byte("demonyms:\n  UG: [Ugandan]\n  UG: [x]\ngroups:\n  east: {name: E, codes: [UG], extra: 1}\n"), true)
+	f.Add([]byte("groups: [1, 2]\ndemonyms: 3\n"), true)
+	f.Add([]byte("code: UG\nname: [a]\ntimeline: {}\n"), false)
+	f.Fuzz(func(t *testing.T, data []byte, asNationalities bool) {
+		name := "ug.yaml"
+		if asNationalities {
+			name = "nationalities.yaml"
+		}
+		s, err := knowledge.Load(dataFS(map[string]string{name: string(data)}))
+		if err == nil {
+			if s == nil || len(s.Countries()) == 0 {
+				t.Fatal("Load returned no error and no store")
+			}
+			return
+		}
+		var le *knowledge.LoadError
+		if !errors.As(err, &le) || len(le.Problems) == 0 {
+			t.Fatalf("Load error is not a *LoadError with problems: %v", err)
+		}
+		for _, p := range le.Problems {
+			if p.File == "" || p.Msg == "" {
+				t.Fatalf("problem without a file or message: %+v", p)
+			}
 		}
 	})
 }
