@@ -104,6 +104,11 @@ func (s *Store) Warm() {
 	})
 }
 
+// Indexed is closed once the big indexes are built, after Warm or after a
+// first lookup that needed them. /readyz waits for it, so that a replica
+// takes traffic only when every answer is quick.
+func (s *Store) Indexed() <-chan struct{} { return s.indexed }
+
 // waitIndexed makes sure the big indexes are built, building them if
 // nobody has asked yet, and waits for them.
 func (s *Store) waitIndexed() {

@@ -358,6 +358,7 @@ func Load(fsys fs.FS) (*Store, error) {
 type rawDir struct {
 	fsys      fs.FS
 	names     []string // every entry, in directory order
+	listed    map[string]bool
 	countries []string // country file names, in directory order
 }
 
@@ -367,11 +368,12 @@ func readDir(fsys fs.FS, p *problems) (*rawDir, error) {
 	if err != nil {
 		return nil, fmt.Errorf("knowledge: reading data directory: %w", err)
 	}
-	r := &rawDir{fsys: fsys}
+	r := &rawDir{fsys: fsys, listed: map[string]bool{}}
 	have := map[string]bool{}
 	for _, e := range entries {
 		name := e.Name()
 		r.names = append(r.names, name)
+		r.listed[name] = true
 		switch {
 		case e.IsDir() || !strings.HasSuffix(name, ".yaml"):
 			continue // README.md and the like
@@ -426,8 +428,8 @@ func (r *rawDir) decode(p *problems) *files {
 			defer func() { <-sem; wg.Done() }()
 			b, err := fs.ReadFile(r.fsys, j.name)
 			switch {
-			case errors.Is(err, fs.ErrNotExist):
-				// Reported by readDir.
+			case errors.Is(err, fs.ErrNotExist) && !r.listed[j.name]:
+				// Not in the directory: readDir reported it as missing.
 			case err != nil:
 				j.p.add(j.name, 0, "cannot read: %v", err)
 			default:

@@ -3,6 +3,7 @@ package knowledge_test
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -550,5 +551,55 @@ func TestLoadTimelineOverlap(t *testing.T) {
 	want := []string{"2025-08-19", "date unknown", "mid-August 2025", "2025", "2025-09-01"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("Country(UG).Timeline dates = %q, want the file's order %q", got, want)
+	}
+}
+
+// brokenFS lists every file of its MapFS but cannot read one of them, like
+// a dangling symlink or a file deleted between listing and reading.
+type brokenFS struct {
+	fstest.MapFS
+	broken string
+}
+
+func (b brokenFS) Open(name string) (fs.File, error) {
+	if name == b.broken {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return b.MapFS.Open(name)
+}
+
+func (b brokenFS) ReadFile(name string) ([]byte, error) {
+	if name == b.broken {
+		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrNotExist}
+	}
+	return b.MapFS.ReadFile(name)
+}
+
+// TestLoadListedButUnreadable: a file in the listing that cannot be read is
+// a problem, never silently left out; also for a copy of the embedded data,
+// whose listing matches the snapshot's.
+func TestLoadListedButUnreadable(t *testing.T) {
+	embedded := fstest.MapFS{}
+	entries, err := fs.ReadDir(knowledge.Embedded(), ".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := fs.ReadFile(knowledge.Embedded(), e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		embedded[e.Name()] = &fstest.MapFile{Data: b}
+	}
+	for _, tc := range []struct {
+		name string
+		fsys fstest.MapFS
+	}{{"small", dataFS(nil)}, {"embedded copy", embedded}} {
+		for _, broken := range []string{"ug.yaml", "nationalities.yaml", "sources.yaml", "topics.yaml"} {
+			_, err := knowledge.Load(brokenFS{tc.fsys, broken})
+			if err == nil || !strings.Contains(err.Error(), broken+": cannot read") {
+				t.Errorf("%s, %s unreadable: Load = %v, want %s: cannot read", tc.name, broken, err, broken)
+			}
+		}
 	}
 }

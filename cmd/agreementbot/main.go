@@ -96,16 +96,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	b := bot.New(store, bot.Options{Visibility: cfg.Visibility, Version: buildVersion()})
 
-	switch cmd {
-	case "ask":
+	if cmd == "ask" {
 		// One answer and out: nothing is built that this answer does not
 		// need (see Bot.Warm).
 		return ask(ctx, b, args, stdout, stderr)
-	case "serve":
+	}
+	// Every other mode runs for a while: build now, in the background,
+	// what the first questions would otherwise wait for.
+	b.Warm()
+	if cmd == "serve" {
 		cfg.logEffective(log)
 		return serve(ctx, cfg, log, store, b, false)
 	}
-	b.Warm()
 	if !cfg.anyChat() {
 		banner := fmt.Sprintf("agreementbot %s: US third-country deportation agreements, facts as of %s.\nType a country (e.g. uganda), list, search <words>, from <nationality>, latest, help; quit to leave.",
 			buildVersion(), store.AsOf().ISO())

@@ -38,6 +38,7 @@ func (c *current) Complete(ctx context.Context, prefix string) []bot.Choice {
 // health tracks what /readyz reports.
 type health struct {
 	draining atomic.Bool
+	indexed  func() bool // the answering store's indexes are built
 	mu       sync.Mutex
 	down     map[string]bool // configured chat connections currently down
 }
@@ -55,6 +56,9 @@ func (h *health) set(platform string, up bool) {
 func (h *health) ready() (bool, string) {
 	if h.draining.Load() {
 		return false, "draining"
+	}
+	if h.indexed != nil && !h.indexed() {
+		return false, "building indexes"
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -85,6 +89,14 @@ type service struct {
 func newService(cfg *config, log *slog.Logger, store *knowledge.Store, b *bot.Bot) *service {
 	s := &service{cfg: cfg, log: log, metrics: metrics.New(), bot: &current{}, health: &health{down: map[string]bool{}}}
 	s.bot.p.Store(b)
+	s.health.indexed = func() bool {
+		select {
+		case <-s.bot.p.Load().Store().Indexed():
+			return true
+		default:
+			return false
+		}
+	}
 	s.metrics.Store(store.AsOfTime(), len(store.Countries()))
 	recovered := bot.Recover(s.bot, func(v any, stack []byte) {
 		s.metrics.Panic()
@@ -120,7 +132,10 @@ func (s *service) reload() {
 		return
 	}
 	nb := bot.New(store, bot.Options{Visibility: s.cfg.Visibility, Version: buildVersion()})
+	// Swap in a warm store, so that readiness does not flap and no request
+	// waits for the new indexes.
 	nb.Warm()
+	<-store.Indexed()
 	s.bot.p.Store(nb)
 	s.metrics.Store(store.AsOfTime(), len(store.Countries()))
 	s.metrics.Reload("ok")

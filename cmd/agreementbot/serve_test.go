@@ -110,8 +110,16 @@ func TestServeEndToEnd(t *testing.T) {
 	if code, _ := get("/healthz"); code != 200 {
 		t.Errorf("/healthz = %d", code)
 	}
-	if code, body := get("/readyz"); code != 200 {
-		t.Errorf("/readyz = %d %s", code, body)
+	// Ready once the indexes are built in the background (serve warms the
+	// store at start-up; without that it would stay 503).
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		code, body := get("/readyz")
+		if code == 200 {
+			break
+		}
+		if code != 503 || strings.TrimSpace(body) != "building indexes" || time.Now().After(deadline) {
+			t.Fatalf("/readyz = %d %s", code, body)
+		}
 	}
 
 	// Slack: a signed slash command.
