@@ -17,10 +17,13 @@
 # missed, 2 the benchmark itself could not run.
 #
 # Settings (environment):
-#   DURATION=20s     each measured wrk run (Ns or Nm, at most 240s: a Slack
+#   DURATION=10s     each measured wrk run (Ns or Nm, at most 240s: a Slack
 #                    signature is good for five minutes)
 #   WARMUP=3s        wrk run before each server's first measured run (0 none)
-#   ROUNDS=3         measured runs per server, ceiling and bot alternately
+#   ROUNDS=7         measured runs per server, ceiling and bot alternately;
+#                    many short pairs keep the median steady when the host's
+#                    speed drifts during the run
+#   LATENCY_ROUNDS=3 latency runs per server, alternately; p99 is their median
 #   THREADS=2 CONNECTIONS=64
 #   PIN=1            run the servers on CPU 0 and wrk on CPU 1 (taskset), so
 #                    the servers never wait for the load generator's CPU
@@ -40,9 +43,10 @@
 #   KEEP_TMP=0       1 keeps the temporary directory (binaries, logs, wrk output)
 set -euo pipefail
 
-DURATION=${DURATION:-20s}
+DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-7}
+LATENCY_ROUNDS=${LATENCY_ROUNDS:-3}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 ENDPOINTS=${ENDPOINTS:-slack discord}
@@ -89,6 +93,7 @@ WARMUP_S=$(seconds "$WARMUP")
 [ "$DURATION_S" -ge 1 ] && [ "$DURATION_S" -le 240 ] || die "DURATION must be 1s to 240s (a Slack signature is good for five minutes)"
 [ "$WARMUP_S" -le 60 ] || die "WARMUP must be at most 60s"
 [[ "$ROUNDS" =~ ^[1-9]$ ]] || die "ROUNDS must be 1 to 9"
+[[ "$LATENCY_ROUNDS" =~ ^[1-9]$ ]] || die "LATENCY_ROUNDS must be 1 to 9"
 [[ "$THREADS" =~ ^[1-9][0-9]*$ && "$CONNECTIONS" =~ ^[1-9][0-9]*$ ]] || die "THREADS and CONNECTIONS must be positive numbers"
 [ "$CONNECTIONS" -ge "$THREADS" ] || die "CONNECTIONS must be at least THREADS"
 [[ "$MAX_OTHER_PCT" =~ ^[0-9]+$ && "$RETRIES" =~ ^[0-9]$ ]] || die "MAX_OTHER_PCT must be a whole number, RETRIES 0 to 9"
@@ -126,8 +131,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'say "load.sh: interrupted"; exit 130' INT TERM HUP
 
-per_ep=$(( (2 * ROUNDS + 2 + 2 * EXTRA_RUNS) * DURATION_S + (2 + 2 * EXTRA_RUNS) * WARMUP_S + 15 ))
-say "== load.sh: about $(( n_ep * per_ep / 60 + 1 )) minutes of load after the build, at most $(( n_ep * (per_ep + (2 * ROUNDS + 2 + 2 * EXTRA_RUNS) * RETRIES * (DURATION_S + 2)) / 60 + 1 )) if runs must be repeated (DURATION=${DURATION_S}s, ROUNDS=$ROUNDS, EXTRA_RUNS=$EXTRA_RUNS, RETRIES=$RETRIES)"
+per_ep=$(( (2 * ROUNDS + 2 * LATENCY_ROUNDS + 2 * EXTRA_RUNS) * DURATION_S + (2 + 2 * EXTRA_RUNS) * WARMUP_S + 15 ))
+say "== load.sh: about $(( n_ep * per_ep / 60 + 1 )) minutes of load after the build, at most $(( n_ep * (per_ep + (2 * ROUNDS + 2 * LATENCY_ROUNDS + 2 * EXTRA_RUNS) * RETRIES * (DURATION_S + 2)) / 60 + 1 )) if runs must be repeated (DURATION=${DURATION_S}s, ROUNDS=$ROUNDS, EXTRA_RUNS=$EXTRA_RUNS, RETRIES=$RETRIES)"
 
 say "== building agreementbot, the ceiling and the signer into $T"
 (
@@ -337,7 +342,7 @@ cat <<EOF
 - $(date -u '+%Y-%m-%d %H:%M UTC'), commit $commit, $(go env GOVERSION), $(wrk -v 2>&1 | head -1 | awk '{ print "wrk " $2 }'), $(nproc) CPUs ($(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)), load average $(cut -d' ' -f1-3 /proc/loadavg) at start; the servers and wrk run on the same machine
 - the ceiling answers every request with the bot's own reply to it, captured once before the runs (a fixed reply of the same bytes), so the throughput ratio measures the bot's own work, not the size of a country card; a run of the ceiling with a few dozen bytes is shown for information
 - throughput: wrk, $THREADS threads, $CONNECTIONS connections at full speed, $ROUNDS runs of ${DURATION_S} s per server, ceiling and bot alternately, ceiling first, after a ${WARMUP_S} s warm-up; every request carries a correct signature and the servers verify each one
-- latency: one ${DURATION_S} s run per server with the same $CONNECTIONS connections, each waiting ${LATENCY_DELAY_MS} ms after each answer (a fixed load below saturation); at full speed wrk keeps all $CONNECTIONS requests in flight, so the full-speed p99 measures that queue (shown for information)
+- latency: $LATENCY_ROUNDS runs of ${DURATION_S} s per server, alternately, with the same $CONNECTIONS connections, each waiting ${LATENCY_DELAY_MS} ms after each answer (a fixed load below saturation); at full speed wrk keeps all $CONNECTIONS requests in flight, so the full-speed p99 measures that queue (shown for information)
 - $(if [ "$PIN" = 1 ]; then echo "CPUs: each server runs on CPU 0 and wrk on CPU 1 (taskset), so req/s measures the servers, not the load generator's share of the CPUs; Go sizes GOMAXPROCS to the one CPU"; else echo "CPUs: the servers and wrk share every CPU (PIN=0)"; fi)
 - agreementbot serve: rate limits off (RATE_LIMIT_PER_USER=0, RATE_LIMIT_GLOBAL=0) and **LOG_LEVEL=warn: the per-command info log line is off in the measured runs**
 - req/s, p50, p99 and CPU per request are medians over the runs; errors and requests are totals; errors are responses other than 200 plus socket errors (connect, read, write, timeout); server CPU per request is the server's user + system time over the run (/proc/PID/stat) divided by the requests answered
@@ -382,12 +387,19 @@ for ep in $ENDPOINTS; do
     ratios+=("$(awk -v b="$(get "${b_runs[-1]}" rps)" -v c="$(get "${c_runs[-1]}" rps)" 'BEGIN { printf "%.2f\n", b / c }')")
   done
 
-  # Latency at a fixed load below saturation.
-  for who in ceiling bot; do
-    if [ "$who" = ceiling ]; then port=$c_port pid=$c_pid; else port=$b_port pid=$b_pid; fi
-    measure_quiet "$ep" "$port" "$pid" "$DURATION_S" "$T/$ep.$who.latency" "$who, latency run (${LATENCY_DELAY_MS} ms pause per connection)" "$LATENCY_DELAY_MS"
+  # Latency at a fixed load below saturation, ceiling and bot alternately.
+  c_lats=() b_lats=()
+  for r in $(seq "$LATENCY_ROUNDS"); do
+    for who in ceiling bot; do
+      if [ "$who" = ceiling ]; then port=$c_port pid=$c_pid; else port=$b_port pid=$b_pid; fi
+      out="$T/$ep.$who.latency.$r"
+      measure_quiet "$ep" "$port" "$pid" "$DURATION_S" "$out" "$who, latency run $r (${LATENCY_DELAY_MS} ms pause per connection)" "$LATENCY_DELAY_MS"
+      if [ "$who" = ceiling ]; then c_lats+=("$out"); else b_lats+=("$out"); fi
+    done
   done
-  c_lat="$T/$ep.ceiling.latency" b_lat="$T/$ep.bot.latency"
+  # c_lat NAME and b_lat NAME: the median of one value over the latency runs.
+  c_lat() { agg median "$1" "${c_lats[@]}"; }
+  b_lat() { agg median "$1" "${b_lats[@]}"; }
 
   # Let the connections close, then see what is left.
   sleep 2
@@ -405,8 +417,8 @@ for ep in $ENDPOINTS; do
   stop "$c_pid"
 
   c_rps=$(agg median rps "${c_runs[@]}" | round 0) b_rps=$(agg median rps "${b_runs[@]}" | round 0)
-  b_p99=$(get "$b_lat" p99_us)
-  b_err=$(agg sum errors "${b_runs[@]}" "$b_lat") b_req=$(agg sum requests "${b_runs[@]}" "$b_lat")
+  b_p99=$(b_lat p99_us)
+  b_err=$(agg sum errors "${b_runs[@]}" "${b_lats[@]}") b_req=$(agg sum requests "${b_runs[@]}" "${b_lats[@]}")
   ratio=$(printf '%s\n' "${ratios[@]}" | median)
   ratio=$(awk -v r="$ratio" 'BEGIN { printf "%.2f", r }')
   c_cpu=$(agg median cpu_us "${c_runs[@]}" | round 1) b_cpu=$(agg median cpu_us "${b_runs[@]}" | round 1)
@@ -456,16 +468,16 @@ for ep in $ENDPOINTS; do
   echo "| ceiling: net/http, standard-library verification, the bot's $bytes-byte reply as a fixed reply | $c_rps | $(ms "$(agg median p50_us "${c_runs[@]}")") | $(ms "$(agg median p99_us "${c_runs[@]}")") | $(agg sum errors "${c_runs[@]}") | $(agg sum requests "${c_runs[@]}") | $(mib "$c_hwm") | $(mib "$c_rss") | $c_cpu µs | 1 |"
   echo "| **agreementbot serve**, LOG_LEVEL=warn | $b_rps | $(ms "$(agg median p50_us "${b_runs[@]}")") | $(ms "$(agg median p99_us "${b_runs[@]}")") | $(agg sum errors "${b_runs[@]}") | $(agg sum requests "${b_runs[@]}") | $(mib "$b_hwm") | $(mib "$b_rss") | $b_cpu µs | **$ratio** |"
   for row in "${extra_rows[@]}"; do echo "$row"; done
-  echo "| latency run: ceiling, ${LATENCY_DELAY_MS} ms pause per connection | $(get "$c_lat" rps) | $(ms "$(get "$c_lat" p50_us)") | $(ms "$(get "$c_lat" p99_us)") | $(get "$c_lat" errors) | $(get "$c_lat" requests) | | | $(get "$c_lat" cpu_us) µs | |"
-  echo "| **latency run: agreementbot serve**, ${LATENCY_DELAY_MS} ms pause per connection | $(get "$b_lat" rps) | $(ms "$(get "$b_lat" p50_us)") | **$(ms "$b_p99")** | $(get "$b_lat" errors) | $(get "$b_lat" requests) | | | $(get "$b_lat" cpu_us) µs | |"
+  echo "| latency runs: ceiling, ${LATENCY_DELAY_MS} ms pause per connection | $(c_lat rps | round 0) | $(ms "$(c_lat p50_us)") | $(ms "$(c_lat p99_us)") | $(agg sum errors "${c_lats[@]}") | $(agg sum requests "${c_lats[@]}") | | | $(c_lat cpu_us | round 1) µs | |"
+  echo "| **latency runs: agreementbot serve**, ${LATENCY_DELAY_MS} ms pause per connection | $(b_lat rps | round 0) | $(ms "$(b_lat p50_us)") | **$(ms "$b_p99")** | $(agg sum errors "${b_lats[@]}") | $(agg sum requests "${b_lats[@]}") | | | $(b_lat cpu_us | round 1) µs | |"
   echo
   echo "bot/ceiling req/s per round: ${ratios[*]} (the ratio above is their median). Server CPU per request, ceiling/bot: $(awk -v c="$c_cpu" -v b="$b_cpu" 'BEGIN { printf "%.2f", c / b }'), which moves much less than req/s when other work shares the machine. ${extra_notes[*]}"
   echo
   echo "| target (agreementbot serve, LOG_LEVEL=warn) | bot | result | ceiling, for comparison |"
   echo "|---|---|---|---|"
   echo "| throughput >= ${ratio_target}x the ceiling's | ${ratio}x | $v_ratio | 1x |"
-  echo "| p99 < ${TARGET_P99_MS} ms at $CONNECTIONS connections (latency run, $(get "$b_lat" rps) req/s offered) | $(ms "$b_p99") | $v_p99 | $(ms "$(get "$c_lat" p99_us)") |"
-  echo "| zero errors over >= $TARGET_MIN_REQUESTS requests | $b_err errors in $b_req requests | $v_err | $(agg sum errors "${c_runs[@]}" "$c_lat") errors in $(agg sum requests "${c_runs[@]}" "$c_lat") requests |"
+  echo "| p99 < ${TARGET_P99_MS} ms at $CONNECTIONS connections (latency runs, $(b_lat rps | round 0) req/s offered; median of $LATENCY_ROUNDS) | $(ms "$b_p99") | $v_p99 | $(ms "$(c_lat p99_us)") |"
+  echo "| zero errors over >= $TARGET_MIN_REQUESTS requests | $b_err errors in $b_req requests | $v_err | $(agg sum errors "${c_runs[@]}" "${c_lats[@]}") errors in $(agg sum requests "${c_runs[@]}" "${c_lats[@]}") requests |"
   echo "| the bot's own counters agree: no signature failures, no rate limiting | $sigs signature failures, $lims rate-limited | $v_ctr | |"
   echo "| RSS < ${TARGET_RSS_MIB} MiB after the run | $(mib "$b_rss") | $v_rss | $(mib "$c_rss") |"
   echo "| goroutines back to the idle level | $g_idle idle, $g_after after | $v_gor | |"
