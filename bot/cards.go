@@ -53,9 +53,13 @@ func source(src *knowledge.Source) Source {
 
 // fact renders one fact with its citations and caveat.
 func (c *cites) fact(f knowledge.Fact) string {
-	s := f.Text + c.add(f.Sources)
-	if l := f.Caveat.Label(); l != "" {
-		s += " (" + l + ")"
+	return withCaveat(f.Text+c.add(f.Sources), f.Caveat)
+}
+
+// withCaveat appends a caveat's label, if any, in parentheses.
+func withCaveat(s string, cv knowledge.Caveat) string {
+	if l := cv.Label(); l != "" {
+		return s + " (" + l + ")"
 	}
 	return s
 }
@@ -138,11 +142,7 @@ func (b *Bot) countryCard(c *knowledge.Country) Reply {
 		if a.Count > 0 {
 			line += ": " + strconv.Itoa(a.Count)
 		}
-		line += ci.add(a.Sources)
-		if l := a.Caveat.Label(); l != "" {
-			line += " (" + l + ")"
-		}
-		sent = append(sent, line)
+		sent = append(sent, withCaveat(line+ci.add(a.Sources), a.Caveat))
 	}
 	r.Fields = appendField(r.Fields, FieldSentThere, sent)
 	r.Fields = appendField(r.Fields, FieldLegalBasis, ci.facts(c.LegalBasis))
@@ -327,10 +327,7 @@ func (b *Bot) from(arg string) Reply {
 				res.Event += fmt.Sprintf(" (%d)", h.Count)
 			}
 		}
-		res.Event += ci.add(h.Sources)
-		if l := h.Caveat.Label(); l != "" {
-			res.Event += " (" + l + ")"
-		}
+		res.Event = withCaveat(res.Event+ci.add(h.Sources), h.Caveat)
 		r.Results = append(r.Results, res)
 	}
 	r.Sources = ci.list

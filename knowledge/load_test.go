@@ -579,18 +579,7 @@ func (b brokenFS) ReadFile(name string) ([]byte, error) {
 // a problem, never silently left out; also for a copy of the embedded data,
 // whose listing matches the snapshot's.
 func TestLoadListedButUnreadable(t *testing.T) {
-	embedded := fstest.MapFS{}
-	entries, err := fs.ReadDir(knowledge.Embedded(), ".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := fs.ReadFile(knowledge.Embedded(), e.Name())
-		if err != nil {
-			t.Fatal(err)
-		}
-		embedded[e.Name()] = &fstest.MapFile{Data: b}
-	}
+	embedded := knowledge.EmbeddedCopy(t)
 	for _, tc := range []struct {
 		name string
 		fsys fstest.MapFS

@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // The snapshot is a start-up cache. snapshot_gen.go holds the embedded data
@@ -42,7 +43,7 @@ func (r *rawDir) digest() string {
 		length(int64(len(s)))
 		io.WriteString(h, s)
 	}
-	field(schemaOf(reflect.TypeFor[files]()))
+	field(schema())
 	for _, name := range r.names {
 		field(name)
 	}
@@ -67,6 +68,9 @@ func (r *rawDir) digest() string {
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }
+
+// schema is the fingerprint of the decoding types, computed once.
+var schema = sync.OnceValue(func() string { return schemaOf(reflect.TypeFor[files]()) })
 
 // schemaOf describes a type with every field's name, type and tag, so that
 // a change to what is decoded changes the digest.

@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"reflect"
-	"sort"
 	"strconv"
 	"strings"
 	"testing"
@@ -115,21 +114,7 @@ func storeDiff(a, b *Store) string {
 // embedded bytes and for nothing else: an edited file is parsed, so the
 // edit shows, and an edit that breaks a rule fails loading.
 func TestSnapshotOnlyForSameBytes(t *testing.T) {
-	copyFS := func() fstest.MapFS {
-		m := fstest.MapFS{}
-		entries, err := fs.ReadDir(Embedded(), ".")
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, e := range entries {
-			b, err := fs.ReadFile(Embedded(), e.Name())
-			if err != nil {
-				t.Fatal(err)
-			}
-			m[e.Name()] = &fstest.MapFile{Data: b}
-		}
-		return m
-	}
+	copyFS := func() fstest.MapFS { return EmbeddedCopy(t) }
 
 	var p problems
 	raw, err := readDir(copyFS(), &p)
@@ -169,6 +154,25 @@ func TestSnapshotOnlyForSameBytes(t *testing.T) {
 	if raw, _ := readDir(renamed, &p); raw.digest() == snapshotDigest {
 		t.Fatal("an added file has the snapshot's digest")
 	}
+}
+
+// EmbeddedCopy returns the embedded data files as an in-memory file system
+// that a test may edit. Exported for the knowledge_test package.
+func EmbeddedCopy(tb testing.TB) fstest.MapFS {
+	tb.Helper()
+	m := fstest.MapFS{}
+	entries, err := fs.ReadDir(Embedded(), ".")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := fs.ReadFile(Embedded(), e.Name())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		m[e.Name()] = &fstest.MapFile{Data: b}
+	}
+	return m
 }
 
 // TestSchemaChangesDigest checks a change to the decoding types changes
@@ -212,8 +216,8 @@ func renderSnapshot(digest string, names []string, f *files) ([]byte, error) {
 	return format.Source(b.Bytes())
 }
 
-// writeLiteral writes v as a Go composite literal. Inside a slice or map
-// the element type is elided, as gofmt -s would.
+// writeLiteral writes v as a Go composite literal. Inside a slice the
+// element type is elided, as gofmt -s would.
 func writeLiteral(b *bytes.Buffer, v reflect.Value, typed bool) {
 	typeName := func() string { return strings.ReplaceAll(v.Type().String(), "knowledge.", "") }
 	switch v.Kind() {
@@ -239,21 +243,6 @@ func writeLiteral(b *bytes.Buffer, v reflect.Value, typed bool) {
 				b.WriteString("\n")
 			}
 			writeLiteral(b, v.Index(i), false)
-			b.WriteString(",")
-		}
-		b.WriteString("\n}")
-	case reflect.Map:
-		if typed {
-			b.WriteString(typeName())
-		}
-		b.WriteString("{")
-		keys := v.MapKeys()
-		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
-		for _, k := range keys {
-			b.WriteString("\n")
-			writeLiteral(b, k, false)
-			b.WriteString(": ")
-			writeLiteral(b, v.MapIndex(k), false)
 			b.WriteString(",")
 		}
 		b.WriteString("\n}")
