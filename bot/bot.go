@@ -101,10 +101,8 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 	} else {
 		r = b.answer(parse(q.Text))
 	}
-	if r.Kind == KindHelp {
-		if use := platformUsage[q.Platform]; use != nil {
-			r.Fields = append([]Field{{Name: "How to ask here", Items: use}}, r.Fields...)
-		}
+	if r.Kind == KindHelp && len(q.Usage) > 0 {
+		r.Fields = append([]Field{{Name: "How to ask here", Items: q.Usage}}, r.Fields...)
 	}
 	r.Query = strings.TrimSpace(q.Text)
 	if r.AsOf == "" {
@@ -202,20 +200,6 @@ func (b *Bot) noAgreement(code, name string) Reply {
 		Country: &Country{Code: code, Name: name, Status: "none"},
 		More:    []More{{Label: "every country on record", Command: "list"}},
 	}
-}
-
-// platformUsage says how to reach the grammar on each platform.
-var platformUsage = map[string][]string{
-	"slack": {
-		"/agreement <query> in any channel, e.g. /agreement uganda",
-		"@agreementbot <query> in a channel or thread (slash commands do not work in threads)",
-		"a direct message to agreementbot with just the query",
-	},
-	"discord": {
-		"/agreement query:<query>, e.g. /agreement query:uganda (suggestions appear as you type)",
-		"/agreement with no query shows this help",
-	},
-	"console": {"type the query and press Enter, e.g. uganda; quit to leave"},
 }
 
 // help lists the grammar, with a problem stated first when there is one.

@@ -3,19 +3,17 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/internal/testkit"
 	"github.com/agreementbot/agreementbot/knowledge"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 var testBot = sync.OnceValue(func() *bot.Bot {
 	s, err := knowledge.Load(knowledge.Embedded())
@@ -29,23 +27,10 @@ func ask(text string) bot.Reply {
 	return testBot().Handle(context.Background(), bot.Query{Text: text, Platform: "test"})
 }
 
-// golden compares got with testdata/golden/name, or rewrites it with -update.
+// golden compares got with testdata/golden/name (go test -update rewrites it).
 func golden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs from the golden file; review with go test ./bot -update && git diff.\n--- got ---\n%s", name, got)
-	}
+	testkit.Golden(t, filepath.Join("testdata", "golden", name), []byte(got))
 }
 
 // TestGoldenCountries renders every country card in the store.
@@ -281,12 +266,21 @@ func TestCompleteOffersCountriesFirst(t *testing.T) {
 	}
 }
 
-func TestHelpSaysHowToAskOnEachPlatform(t *testing.T) {
-	for platform, want := range map[string]string{"slack": "@agreementbot", "discord": "query:", "console": "quit"} {
-		r := testBot().Handle(context.Background(), bot.Query{Text: "help", Platform: platform})
-		if !strings.Contains(r.Text(), want) {
-			t.Errorf("help on %s does not mention %q:\n%s", platform, want, r.Text())
-		}
+func TestHelpShowsTheAdaptersUsageFirst(t *testing.T) {
+	use := []string{"/agreement <query> here", "a second way"}
+	r := testBot().Handle(context.Background(), bot.Query{Text: "help", Platform: "x", Usage: use})
+	if len(r.Fields) == 0 || r.Fields[0].Name != "How to ask here" || !slices.Equal(r.Fields[0].Items, use) {
+		t.Errorf("help fields = %+v, want the usage lines first", r.Fields)
+	}
+	// Only help shows them.
+	r = testBot().Handle(context.Background(), bot.Query{Text: "uganda", Usage: use})
+	if strings.Contains(r.Text(), use[0]) {
+		t.Errorf("a country card shows the usage lines:\n%s", r.Text())
+	}
+	// Without usage lines, help starts with the commands.
+	r = testBot().Handle(context.Background(), bot.Query{Text: "help"})
+	if len(r.Fields) == 0 || r.Fields[0].Name != "Commands" {
+		t.Errorf("help without usage: fields = %+v", r.Fields)
 	}
 }
 

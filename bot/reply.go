@@ -51,6 +51,10 @@ type Query struct {
 	Platform string // "console", "slack", "discord"
 	Team     string // workspace or guild id, if any
 	User     string // user id on that platform, if any
+	// Usage says how to reach the bot on that platform, one line each
+	// ("/agreement <query> in any channel"); help shows it first. Each
+	// adapter supplies its own.
+	Usage []string
 }
 
 // Reply is a platform-neutral answer. Renderers (plain text here, Block Kit in

@@ -14,6 +14,9 @@ import (
 	"github.com/agreementbot/agreementbot/bot"
 )
 
+// Usage is how to ask in the console, shown first by help.
+var Usage = []string{"type the query and press Enter, e.g. uganda; quit to leave"}
+
 // Prompt is printed before each question when the console is interactive.
 const Prompt = "> "
 
@@ -46,7 +49,7 @@ func Run(ctx context.Context, h bot.Handler, in io.Reader, out io.Writer, banner
 			case "":
 				continue
 			}
-			r := h.Handle(ctx, bot.Query{Text: line, Platform: "console"})
+			r := h.Handle(ctx, bot.Query{Text: line, Platform: "console", Usage: Usage})
 			fmt.Fprintln(out, strings.TrimRight(r.Text(), "\n"))
 			fmt.Fprintln(out)
 		}

@@ -3,19 +3,16 @@ package console_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"io"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/bot/console"
+	"github.com/agreementbot/agreementbot/internal/testkit"
 	"github.com/agreementbot/agreementbot/knowledge"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden transcript")
 
 // TestTranscript replays a session against the real store and compares the
 // whole screen with testdata/transcript.golden.
@@ -33,17 +30,7 @@ func TestTranscript(t *testing.T) {
 	if strings.Contains(got, "never read") {
 		t.Error("input after quit was answered")
 	}
-	const path = "testdata/transcript.golden"
-	if *update {
-		os.WriteFile(path, []byte(got), 0o644)
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got != string(want) {
-		t.Errorf("transcript differs from %s (go test ./bot/console -update to accept):\n%s", path, got)
-	}
+	testkit.Golden(t, "testdata/transcript.golden", []byte(got))
 }
 
 func TestLongLineIsRefusedPolitely(t *testing.T) {

@@ -41,13 +41,6 @@ type Config struct {
 // Hooks are the program's callbacks for metrics and readiness; see bot.Hooks.
 type Hooks = bot.Hooks
 
-// Outcomes passed to Hooks.Answered.
-const (
-	OutcomeOK          = "ok"           // the response was delivered
-	OutcomeRateLimited = "rate_limited" // Discord said 429 and there was no time left to retry
-	OutcomeError       = "error"        // the callback or the write failed
-	OutcomePanic       = "panic"        // answering panicked; an apology was sent
-)
 
 // withDefaults fills in the optional fields.
 func (c Config) withDefaults() Config {

@@ -312,15 +312,15 @@ func (g *Gateway) onInteraction(ev *discordgo.InteractionCreate) {
 		g.log.Debug("discord: ignored an interaction", "type", int(in.Type))
 		return
 	}
-	outcome := OutcomeOK
+	outcome := bot.OutcomeOK
 	err := retry(ctx, func(ctx context.Context) error { return postCallback(ctx, g.client, in, body) })
 	switch {
 	case err != nil && isRateLimit(err):
-		outcome = OutcomeRateLimited
+		outcome = bot.OutcomeRateLimited
 	case err != nil:
-		outcome = OutcomeError
+		outcome = bot.OutcomeError
 	case panicked:
-		outcome = OutcomePanic
+		outcome = bot.OutcomePanic
 	}
 	d := g.cfg.Now().Sub(start)
 	g.cfg.Hooks.OnAnswered(kind, outcome, d)
@@ -330,9 +330,9 @@ func (g *Gateway) onInteraction(ev *discordgo.InteractionCreate) {
 // logAnswer records how an interaction's delivery went: at debug level when
 // it went well (the program logs the one info line per answered command
 // around the handler), as a warning when it did not. Never what was asked.
-func logAnswer(ctx context.Context, log *slog.Logger, via, kind, outcome string, d time.Duration, err error) {
+func logAnswer(ctx context.Context, log *slog.Logger, via, kind string, outcome bot.Outcome, d time.Duration, err error) {
 	level := slog.LevelDebug
-	if outcome != OutcomeOK {
+	if outcome != bot.OutcomeOK {
 		level = slog.LevelWarn
 	}
 	if !log.Enabled(ctx, level) {
@@ -340,7 +340,7 @@ func logAnswer(ctx context.Context, log *slog.Logger, via, kind, outcome string,
 	}
 	attrs := []slog.Attr{
 		slog.String("platform", platform), slog.String("via", via), slog.String("kind", kind),
-		slog.String("outcome", outcome), slog.Duration("latency", d),
+		slog.String("outcome", string(outcome)), slog.Duration("latency", d),
 	}
 	if err != nil {
 		attrs = append(attrs, slog.String("err", describe(err).Error()))

@@ -11,9 +11,14 @@ import (
 	"time"
 
 	"github.com/bwmarrin/discordgo"
+
+	"github.com/agreementbot/agreementbot/bot"
 )
 
-type answer struct{ kind, outcome string }
+type answer struct {
+	kind    string
+	outcome bot.Outcome
+}
 
 // TestGateway runs the real discordgo session against the fake Discord:
 // registration, a command, an autocomplete, a 429 on a callback, a dropped
@@ -28,7 +33,7 @@ func TestGateway(t *testing.T) {
 		BotToken: fakeBotToken, AppID: fakeAppID, GuildID: fakeGuildID, APIURL: fake.URL(),
 		RegisterCommands: true, Logger: testLogger(&logs),
 		Hooks: Hooks{
-			Answered:  func(kind, outcome string, _ time.Duration) { answers <- answer{kind, outcome} },
+			Answered:  func(kind string, outcome bot.Outcome, _ time.Duration) { answers <- answer{kind, outcome} },
 			Reconnect: func() { reconnects.Add(1) },
 		},
 	}
@@ -73,7 +78,7 @@ func TestGateway(t *testing.T) {
 	if !bytes.Contains(cb.body, []byte(`"allowed_mentions":{"parse":[]`)) {
 		t.Errorf(`callback body lacks "allowed_mentions":{"parse":[]: %s`, cb.body)
 	}
-	if got := wait(t, answers, "the command's answer hook"); got != (answer{"country", OutcomeOK}) {
+	if got := wait(t, answers, "the command's answer hook"); got != (answer{"country", bot.OutcomeOK}) {
 		t.Errorf("Answered(%v)", got)
 	}
 
@@ -81,7 +86,7 @@ func TestGateway(t *testing.T) {
 	fake.dispatch("INTERACTION_CREATE", interactionJSON(4, "1300000000000000011", "tok-2", "ug", true))
 	cb = wait(t, fake.callbacks, "the autocomplete callback")
 	checkChoices(t, cb.body)
-	if got := wait(t, answers, "the autocomplete hook"); got != (answer{kindAutocomplete, OutcomeOK}) {
+	if got := wait(t, answers, "the autocomplete hook"); got != (answer{kindAutocomplete, bot.OutcomeOK}) {
 		t.Errorf("Answered(%v)", got)
 	}
 
@@ -89,7 +94,7 @@ func TestGateway(t *testing.T) {
 	fake.script(fakeReply{status: 429, header: map[string]string{"Retry-After": "60"}, body: `{"message":"You are being rate limited.","retry_after":60.0,"global":false}`})
 	fake.dispatch("INTERACTION_CREATE", interactionJSON(2, "1300000000000000012", "tok-3", "list", false))
 	wait(t, fake.callbacks, "the rate-limited callback")
-	if got := wait(t, answers, "the rate-limited answer hook"); got != (answer{"list", OutcomeRateLimited}) {
+	if got := wait(t, answers, "the rate-limited answer hook"); got != (answer{"list", bot.OutcomeRateLimited}) {
 		t.Errorf("Answered(%v), want list rate_limited", got)
 	}
 

@@ -130,12 +130,12 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 	if kind == kindPing {
 		return
 	}
-	outcome := OutcomeOK
+	outcome := bot.OutcomeOK
 	switch {
 	case err != nil:
-		outcome = OutcomeError
+		outcome = bot.OutcomeError
 	case panicked:
-		outcome = OutcomePanic
+		outcome = bot.OutcomePanic
 	}
 	d := h.cfg.Now().Sub(start)
 	h.cfg.Hooks.OnAnswered(kind, outcome, d)

@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -66,7 +68,9 @@ func serve(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
 func TestHTTPAnswers(t *testing.T) {
 	s := newSigner(t)
 	var answered []answer
-	h := newTestHandler(t, s, Hooks{Answered: func(kind, outcome string, _ time.Duration) { answered = append(answered, answer{kind, outcome}) }})
+	h := newTestHandler(t, s, Hooks{Answered: func(kind string, outcome bot.Outcome, _ time.Duration) {
+		answered = append(answered, answer{kind, outcome})
+	}})
 
 	// PING gets PONG.
 	w := serve(h, s.request(ts, []byte(`{"type":1,"id":"1","application_id":"2","token":"t","version":1}`)))
@@ -103,7 +107,7 @@ func TestHTTPAnswers(t *testing.T) {
 		t.Errorf("choices = %d, first %+v", len(cs), cs[0])
 	}
 
-	want := []answer{{"country", OutcomeOK}, {kindAutocomplete, OutcomeOK}}
+	want := []answer{{"country", bot.OutcomeOK}, {kindAutocomplete, bot.OutcomeOK}}
 	if len(answered) != len(want) || answered[0] != want[0] || answered[1] != want[1] {
 		t.Errorf("Answered calls = %v, want %v (none for PING)", answered, want)
 	}
@@ -113,6 +117,10 @@ func TestHTTPQuery(t *testing.T) {
 	s := newSigner(t)
 	var got bot.Query
 	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex()}, bot.HandlerFunc(func(_ context.Context, q bot.Query) bot.Reply {
+		if !slices.Equal(q.Usage, usage) {
+			t.Errorf("Query.Usage = %q, want Discord's %q", q.Usage, usage)
+		}
+		q.Usage = nil
 		got = q
 		return helpReply()
 	}), nil)
@@ -120,12 +128,12 @@ func TestHTTPQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	serve(h, s.request(ts, []byte(guildCommand)))
-	if want := (bot.Query{Text: "uganda", Platform: "discord", Team: "1100000000000000000", User: "1000000000000000001"}); got != want {
+	if want := (bot.Query{Text: "uganda", Platform: "discord", Team: "1100000000000000000", User: "1000000000000000001"}); !reflect.DeepEqual(got, want) {
 		t.Errorf("Query = %+v, want %+v", got, want)
 	}
 	// A DM: no team, the user's id.
 	serve(h, s.request(ts, []byte(`{"type":2,"id":"1","token":"t","data":{"name":"agreement"},"user":{"id":"42"}}`)))
-	if want := (bot.Query{Platform: "discord", User: "42"}); got != want {
+	if want := (bot.Query{Platform: "discord", User: "42"}); !reflect.DeepEqual(got, want) {
 		t.Errorf("Query = %+v, want %+v", got, want)
 	}
 	// No completer: an empty list of choices, not an error.
@@ -216,8 +224,8 @@ func TestNewHTTPHandlerConfig(t *testing.T) {
 // TestHTTPPanic checks that a panicking handler gets the user an apology.
 func TestHTTPPanic(t *testing.T) {
 	s := newSigner(t)
-	var outcome string
-	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), Hooks: Hooks{Answered: func(_, o string, _ time.Duration) { outcome = o }}},
+	var outcome bot.Outcome
+	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), Hooks: Hooks{Answered: func(_ string, o bot.Outcome, _ time.Duration) { outcome = o }}},
 		bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply { panic("boom") }), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -226,8 +234,8 @@ func TestHTTPPanic(t *testing.T) {
 	if w.Code != 200 || !strings.Contains(w.Body.String(), "Sorry, something went wrong") || !strings.Contains(w.Body.String(), `"flags":64`) {
 		t.Errorf("after a panic: %d %s", w.Code, w.Body)
 	}
-	if outcome != OutcomePanic {
-		t.Errorf("outcome %q, want %q", outcome, OutcomePanic)
+	if outcome != bot.OutcomePanic {
+		t.Errorf("outcome %q, want %q", outcome, bot.OutcomePanic)
 	}
 }
 

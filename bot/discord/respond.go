@@ -15,6 +15,12 @@ import (
 // platform is Query.Platform for Discord.
 const platform = "discord"
 
+// usage is how to reach the bot on Discord, shown first by help.
+var usage = []string{
+	"/agreement query:<query>, e.g. /agreement query:uganda (suggestions appear as you type)",
+	"/agreement with no query shows this help",
+}
+
 // Kinds passed to Hooks.Answered besides the reply kinds.
 const (
 	kindAutocomplete = "autocomplete"
@@ -49,7 +55,7 @@ func (rs *responder) answer(ctx context.Context, in interaction) (body []byte, k
 		return pong, kindPing, false, true
 	case discordgo.InteractionApplicationCommand:
 		kind = "command"
-		r := rs.h.Handle(ctx, bot.Query{Text: in.Query, Platform: platform, Team: in.GuildID, User: in.UserID})
+		r := rs.h.Handle(ctx, bot.Query{Text: in.Query, Platform: platform, Team: in.GuildID, User: in.UserID, Usage: usage})
 		return rs.cache.body(r), string(r.Kind), false, true
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		kind = kindAutocomplete

@@ -81,9 +81,9 @@ func (cfg Config) withDefaults() Config {
 	return cfg
 }
 
-func outcome(err error) string {
-	if err != nil {
-		return "error"
-	}
-	return "ok"
+// usage is how to reach the bot in Slack, shown first by help.
+var usage = []string{
+	"/agreement <query> in any channel, e.g. /agreement uganda",
+	"@agreementbot <query> in a channel or thread (slash commands do not work in threads)",
+	"a direct message to agreementbot with just the query",
 }

@@ -208,7 +208,7 @@ func newAPI(cfg Config, opts ...slack.Option) *slack.Client {
 func (a *answerer) answer(ctx context.Context, q question, start time.Time) {
 	ctx, cancel := context.WithTimeout(ctx, postTimeout)
 	defer cancel()
-	reply := a.h.Handle(ctx, bot.Query{Text: q.text, Platform: platform, Team: q.team, User: q.user})
+	reply := a.h.Handle(ctx, bot.Query{Text: q.text, Platform: platform, Team: q.team, User: q.user, Usage: usage})
 	m := Render(reply)
 	opts := []slack.MsgOption{
 		slack.MsgOptionText(m.Text, false), // already escaped
@@ -231,7 +231,7 @@ func (a *answerer) answer(ctx context.Context, q question, start time.Time) {
 	}
 	err := retry(ctx, post)
 	d := time.Since(start)
-	a.hooks.OnAnswered(string(reply.Kind), outcome(err), d)
+	a.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)
 	if err != nil {
 		a.log.Warn("slack: answer not posted", "method", method, "channel", q.channel, "kind", reply.Kind, "err", err)
 		return

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -353,6 +354,9 @@ func (rec *recorder) Handle(_ context.Context, q bot.Query) bot.Reply {
 	return r
 }
 
+// last returns the last query handled. Every Slack query must carry
+// Slack's usage lines; last checks that and returns the query without
+// them, so tests can compare the rest with ==.
 func (rec *recorder) last(t testing.TB) bot.Query {
 	t.Helper()
 	rec.mu.Lock()
@@ -360,7 +364,12 @@ func (rec *recorder) last(t testing.TB) bot.Query {
 	if len(rec.queries) == 0 {
 		t.Fatal("handler not called")
 	}
-	return rec.queries[len(rec.queries)-1]
+	q := rec.queries[len(rec.queries)-1]
+	if !slices.Equal(q.Usage, usage) {
+		t.Errorf("query usage = %q, want Slack's %q", q.Usage, usage)
+	}
+	q.Usage = nil
+	return q
 }
 
 func (rec *recorder) count() int {

@@ -223,7 +223,7 @@ func (s *httpHandler) reject(w http.ResponseWriter, r *http.Request, rej rejecti
 // command answers a slash command inline.
 func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byte, start time.Time) {
 	f := parseCommandForm(body)
-	reply := s.h.Handle(r.Context(), bot.Query{Text: queryText(f.text), Platform: platform, Team: f.team, User: f.user})
+	reply := s.h.Handle(r.Context(), bot.Query{Text: queryText(f.text), Platform: platform, Team: f.team, User: f.user, Usage: usage})
 	payload := s.cache.encode(reply)
 	h := w.Header()
 	h["Content-Type"] = s.ctJSON
@@ -232,7 +232,7 @@ func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byt
 	h["Content-Length"] = []string{strconv.Itoa(len(payload))}
 	_, err := w.Write(payload)
 	d := time.Since(start)
-	s.hooks.OnAnswered(string(reply.Kind), outcome(err), d)
+	s.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)
 	if err != nil {
 		s.log.Warn("slack: command answer not written", "err", err)
 		return

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -136,7 +137,7 @@ func TestHTTPCommandAcceptsSlackExample(t *testing.T) {
 			t.Errorf("body = %s", w.Body)
 		}
 		want := bot.Query{Text: "", Platform: "slack", Team: "T1DC2JH3J", User: "U2CERLKJA"}
-		if got := fx.rec.last(t); got != want {
+		if got := fx.rec.last(t); !reflect.DeepEqual(got, want) {
 			t.Errorf("query = %+v, want %+v", got, want)
 		}
 	}
@@ -291,7 +292,7 @@ func TestHTTPEventsAnsweredOnceInThread(t *testing.T) {
 		t.Errorf("posted blocks = %s", blocks)
 	}
 	want := bot.Query{Text: "uganda <!here>", Platform: "slack", Team: fakeTeam, User: fakeAsker}
-	if got := fx.rec.last(t); got != want {
+	if got := fx.rec.last(t); !reflect.DeepEqual(got, want) {
 		t.Errorf("query = %+v, want %+v", got, want)
 	}
 

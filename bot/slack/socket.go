@@ -255,10 +255,10 @@ func (r *socketRun) command(ctx context.Context, evt socketmode.Event) {
 		s := r.s
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
 		defer cancel()
-		reply := s.h.Handle(hctx, bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID})
+		reply := s.h.Handle(hctx, bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID, Usage: usage})
 		err := r.ack(ctx, req.EnvelopeID, json.RawMessage(s.cache.encode(reply)))
 		d := time.Since(start)
-		s.hooks.OnAnswered(string(reply.Kind), outcome(err), d)
+		s.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)
 		if err == nil && s.log.Enabled(ctx, slog.LevelDebug) {
 			s.log.Debug("slack: command answered", "command", cmd.Command, "team", cmd.TeamID, "kind", reply.Kind, "duration", d)
 		}

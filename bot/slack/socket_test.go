@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"reflect"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -103,7 +104,7 @@ func (h *hookCounts) hooks() Hooks {
 				h.down.Add(1)
 			}
 		},
-		Answered: func(kind, outcome string, d time.Duration) {
+		Answered: func(kind string, outcome bot.Outcome, d time.Duration) {
 			if outcome == "ok" && kind != "" && d >= 0 {
 				h.answered.Add(1)
 			}
@@ -158,7 +159,7 @@ func TestSocketMode(t *testing.T) {
 			t.Errorf("ack payload = %s", a.Payload)
 		}
 		want := bot.Query{Text: "uganda", Platform: "slack", Team: fakeTeam, User: fakeAsker}
-		if got := rec.last(t); got != want {
+		if got := rec.last(t); !reflect.DeepEqual(got, want) {
 			t.Errorf("query = %+v, want %+v", got, want)
 		}
 		if len(a.Payload) >= maxAckBytes {
@@ -205,7 +206,7 @@ func TestSocketMode(t *testing.T) {
 			t.Errorf("blocks = %s", p.form.Get("blocks"))
 		}
 		want := bot.Query{Text: "uganda", Platform: "slack", Team: fakeTeam, User: fakeAsker}
-		if got := rec.last(t); got != want {
+		if got := rec.last(t); !reflect.DeepEqual(got, want) {
 			t.Errorf("query = %+v, want %+v", got, want)
 		}
 	})

@@ -87,7 +87,7 @@ type service struct {
 }
 
 func newService(cfg *config, log *slog.Logger, store *knowledge.Store, b *bot.Bot) *service {
-	s := &service{cfg: cfg, log: log, metrics: metrics.New(), bot: &current{}, health: &health{down: map[string]bool{}}}
+	s := &service{cfg: cfg, log: log, metrics: metrics.New(time.Now), bot: &current{}, health: &health{down: map[string]bool{}}}
 	s.bot.p.Store(b)
 	s.health.indexed = func() bool {
 		select {
@@ -98,10 +98,7 @@ func newService(cfg *config, log *slog.Logger, store *knowledge.Store, b *bot.Bo
 		}
 	}
 	s.metrics.Store(store.AsOfTime(), len(store.Countries()))
-	recovered := bot.Recover(s.bot, func(v any, stack []byte) {
-		s.metrics.Panic()
-		log.Error("panic while answering", "panic", fmt.Sprint(v), "stack", string(stack))
-	})
+	recovered := bot.Recover(s.bot, s.onPanic)
 	lim := ratelimit.New(recovered, ratelimit.Rate(cfg.RatePerUser), ratelimit.Rate(cfg.RateGlobal), time.Now)
 	lim.OnLimited = s.metrics.RateLimited
 	s.handler = s.metrics.Wrap(lim, log)
@@ -111,16 +108,13 @@ func newService(cfg *config, log *slog.Logger, store *knowledge.Store, b *bot.Bo
 // completer answers autocomplete with panic recovery: a bad suggestion
 // must never take the process down.
 func (s *service) completer() bot.Completer {
-	return bot.CompleterFunc(func(ctx context.Context, prefix string) (out []bot.Choice) {
-		defer func() {
-			if v := recover(); v != nil {
-				s.metrics.Panic()
-				s.log.Error("panic while completing", "panic", fmt.Sprint(v))
-				out = nil
-			}
-		}()
-		return s.bot.Complete(ctx, prefix)
-	})
+	return bot.RecoverCompleter(s.bot, s.onPanic)
+}
+
+// onPanic reports a panic recovered while answering or completing.
+func (s *service) onPanic(v any, stack []byte) {
+	s.metrics.Panic()
+	s.log.Error("panic while answering", "panic", fmt.Sprint(v), "stack", string(stack))
 }
 
 // reload loads the data again; a bad reload keeps the previous data.
@@ -148,6 +142,9 @@ func (s *service) hooks(platform string) bot.Hooks {
 		SignatureFailure: func() { s.metrics.SignatureFailure(platform) },
 		Reconnect:        func() { s.metrics.Reconnect(platform) },
 		Connected:        func(up bool) { s.metrics.Connected(platform, up); s.health.set(platform, up) },
+		Answered: func(kind string, outcome bot.Outcome, d time.Duration) {
+			s.metrics.Delivered(platform, kind, outcome, d)
+		},
 	}
 }
 
@@ -389,7 +386,7 @@ func discordCommands(ctx context.Context, cfg *config, log *slog.Logger, args []
 			fmt.Fprintf(stderr, "agreementbot: discord-commands --register needs %v\n", missing)
 			return 2
 		}
-		s := &service{cfg: cfg, log: log, metrics: metrics.New(), health: &health{down: map[string]bool{}}}
+		s := &service{cfg: cfg, log: log, metrics: metrics.New(time.Now), health: &health{down: map[string]bool{}}}
 		rctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 		defer cancel()
 		if err := discord.Register(rctx, s.discordConfig()); err != nil {

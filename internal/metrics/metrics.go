@@ -8,7 +8,6 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -20,9 +19,12 @@ import (
 
 // Metrics holds every metric on its own registry (no global state).
 type Metrics struct {
+	now         func() time.Time
 	reg         *prometheus.Registry
 	commands    *prometheus.CounterVec
 	latency     *prometheus.HistogramVec
+	deliveries  *prometheus.CounterVec
+	delivery    *prometheus.HistogramVec
 	sigFailures *prometheus.CounterVec
 	rateLimited *prometheus.CounterVec
 	reconnects  *prometheus.CounterVec
@@ -31,42 +33,12 @@ type Metrics struct {
 	reloads     *prometheus.CounterVec
 	asOf        prometheus.Gauge
 	countries   prometheus.Gauge
-
-	// answered caches each label set's counter and histogram, so that
-	// counting an answer does not hash its labels every time. Platforms,
-	// kinds and outcomes are closed sets, so it stays small.
-	mu       sync.RWMutex
-	answered map[answerKey]answerMetrics
-}
-
-type answerKey struct{ platform, kind, outcome string }
-
-type answerMetrics struct {
-	count   prometheus.Counter
-	latency prometheus.Observer
-}
-
-// answer returns the metrics of one label set.
-func (m *Metrics) answer(k answerKey) answerMetrics {
-	m.mu.RLock()
-	am, ok := m.answered[k]
-	m.mu.RUnlock()
-	if ok {
-		return am
-	}
-	am = answerMetrics{
-		count:   m.commands.WithLabelValues(k.platform, k.kind, k.outcome),
-		latency: m.latency.WithLabelValues(k.platform, k.kind),
-	}
-	m.mu.Lock()
-	m.answered[k] = am
-	m.mu.Unlock()
-	return am
 }
 
 // New registers every metric, plus the Go and process collectors.
-func New() *Metrics {
-	m := &Metrics{reg: prometheus.NewRegistry(), answered: map[answerKey]answerMetrics{}}
+// now is the clock latencies are measured with.
+func New(now func() time.Time) *Metrics {
+	m := &Metrics{now: now, reg: prometheus.NewRegistry()}
 	m.commands = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "agreementbot_commands_total", Help: "Answered commands by platform, kind and outcome.",
 	}, []string{"platform", "kind", "outcome"})
@@ -74,6 +46,13 @@ func New() *Metrics {
 		Name: "agreementbot_answer_seconds", Help: "Time to answer a command, by platform and kind.",
 		Buckets: []float64{0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1},
 	}, []string{"platform", "kind"})
+	m.deliveries = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "agreementbot_deliveries_total", Help: "Answers handed to a chat platform, by platform, kind and outcome (ok, rate_limited, error, panic).",
+	}, []string{"platform", "kind", "outcome"})
+	m.delivery = prometheus.NewHistogramVec(prometheus.HistogramOpts{
+		Name: "agreementbot_delivery_seconds", Help: "Time from receiving a command to delivering its answer, by platform.",
+		Buckets: []float64{0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 2.5, 5},
+	}, []string{"platform"})
 	m.sigFailures = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "agreementbot_signature_failures_total", Help: "HTTP requests rejected for a bad, missing or stale signature.",
 	}, []string{"platform"})
@@ -98,7 +77,7 @@ func New() *Metrics {
 	m.countries = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "agreementbot_data_countries", Help: "Countries on record in the loaded data.",
 	})
-	m.reg.MustRegister(m.commands, m.latency, m.sigFailures, m.rateLimited, m.reconnects, m.connected,
+	m.reg.MustRegister(m.commands, m.latency, m.deliveries, m.delivery, m.sigFailures, m.rateLimited, m.reconnects, m.connected,
 		m.panics, m.reloads, m.asOf, m.countries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -131,44 +110,33 @@ func (m *Metrics) Connected(platform string, up bool) {
 	}
 	m.connected.WithLabelValues(platform).Set(v)
 }
-func (m *Metrics) Panic()               { m.panics.Inc() }
-func (m *Metrics) Reload(result string) { m.reloads.WithLabelValues(result).Inc() }
+func (m *Metrics) Panic() { m.panics.Inc() }
 
-// Outcome classifies a reply for metrics and logs.
-func Outcome(r bot.Reply) string {
-	switch r.Kind {
-	case bot.KindNotFound:
-		return "not_found"
-	case bot.KindRateLimited:
-		return "rate_limited"
-	case bot.KindError:
-		return "error"
-	case bot.KindHelp:
-		if r.Notice != "" {
-			return "bad_input"
-		}
-	}
-	return "ok"
+// Delivered counts one answer an adapter delivered (the bot.Hooks.Answered
+// hook), with how the delivery went.
+func (m *Metrics) Delivered(platform, kind string, outcome bot.Outcome, d time.Duration) {
+	m.deliveries.WithLabelValues(platform, kind, string(outcome)).Inc()
+	m.delivery.WithLabelValues(platform).Observe(d.Seconds())
 }
+func (m *Metrics) Reload(result string) { m.reloads.WithLabelValues(result).Inc() }
 
 // Wrap returns a Handler that answers through h, then counts the answer,
 // observes its latency and logs one line: platform, command kind, outcome
 // and latency. The query text is logged only at debug level.
 func (m *Metrics) Wrap(h bot.Handler, log *slog.Logger) bot.Handler {
 	return bot.HandlerFunc(func(ctx context.Context, q bot.Query) bot.Reply {
-		start := time.Now()
+		start := m.now()
 		r := h.Handle(ctx, q)
-		d := time.Since(start)
-		outcome := Outcome(r)
-		am := m.answer(answerKey{q.Platform, string(r.Kind), outcome})
-		am.count.Inc()
-		am.latency.Observe(d.Seconds())
+		d := m.now().Sub(start)
+		outcome := bot.OutcomeOf(r)
+		m.commands.WithLabelValues(q.Platform, string(r.Kind), string(outcome)).Inc()
+		m.latency.WithLabelValues(q.Platform, string(r.Kind)).Observe(d.Seconds())
 		if !log.Enabled(ctx, slog.LevelInfo) {
 			return r
 		}
 		attrs := []slog.Attr{
 			slog.String("platform", q.Platform), slog.String("kind", string(r.Kind)),
-			slog.String("outcome", outcome), slog.Duration("latency", d),
+			slog.String("outcome", string(outcome)), slog.Duration("latency", d),
 		}
 		if log.Enabled(ctx, slog.LevelDebug) {
 			attrs = append(attrs, slog.String("query", q.Text))

@@ -7,12 +7,13 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
 )
 
 func TestWrapCountsAndLogsOneLine(t *testing.T) {
-	m := New()
+	m := New(time.Now)
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
 	kinds := map[string]bot.Reply{
@@ -52,7 +53,7 @@ func TestWrapCountsAndLogsOneLine(t *testing.T) {
 func TestDebugLogsTheQuery(t *testing.T) {
 	var logs bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	New().Wrap(bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply { return bot.Reply{Kind: bot.KindCountry} }), log).
+	New(time.Now).Wrap(bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply { return bot.Reply{Kind: bot.KindCountry} }), log).
 		Handle(context.Background(), bot.Query{Text: "uganda", Platform: "discord"})
 	if !strings.Contains(logs.String(), "query=uganda") {
 		t.Errorf("debug log lacks the query: %s", logs.String())
@@ -60,7 +61,7 @@ func TestDebugLogsTheQuery(t *testing.T) {
 }
 
 func TestHooks(t *testing.T) {
-	m := New()
+	m := New(time.Now)
 	m.SignatureFailure("discord")
 	m.RateLimited("slack", "user")
 	m.Reconnect("slack")
