@@ -78,10 +78,13 @@ func (b *Bot) finish(r Reply) Reply {
 // Warm does ahead of time, in the background, what the first questions
 // would otherwise wait for: the store's name and search indexes, and
 // every card. It returns at once. A one-shot answer (ask) skips it.
-func (b *Bot) Warm() {
+func (b *Bot) Warm(ctx context.Context) {
 	b.store.Warm()
 	go func() {
 		for _, c := range b.cards {
+			if ctx.Err() != nil {
+				return
+			}
 			c.get()
 		}
 	}()

@@ -50,7 +50,9 @@ var variables = []variable{
 	{"LOG_LEVEL", "info", false, "debug, info, warn or error. debug also logs query text."},
 	{"RATE_LIMIT_PER_USER", "20/min", false, "Answers per user, as N/sec, N/min or N/hour; 0 turns the limit off."},
 	{"RATE_LIMIT_GLOBAL", "3000/min", false, "Answers for the whole process, same format; 0 turns the limit off."},
-	{"SHUTDOWN_TIMEOUT", "10s", false, "How long to drain on SIGINT/SIGTERM (a Go duration)."},
+	{"SHUTDOWN_DELAY", "5s", false, "On SIGINT/SIGTERM, how long /readyz answers 503 while everything still serves, so load balancers stop sending first (a Go duration; 0 for none)."},
+	{"SHUTDOWN_TIMEOUT", "10s", false, "After SHUTDOWN_DELAY, how long to finish in-flight requests and answers (a Go duration)."},
+	{"MAX_CONNECTIONS", "4096", false, "Most HTTP connections held open at once; beyond it idle keep-alive connections are closed first, then new ones wait."},
 	{"MAX_BODY_BYTES", "65536", false, "Largest HTTP request body accepted, in bytes."},
 }
 
@@ -82,7 +84,8 @@ type config struct {
 	LogFormat                        string
 	LogLevel                         slog.Level
 	RatePerUser, RateGlobal          rate
-	ShutdownTimeout                  time.Duration
+	ShutdownDelay, ShutdownTimeout   time.Duration
+	MaxConnections                   int
 	MaxBodyBytes                     int64
 
 	raw map[string]string // effective values by name, for logging
@@ -96,6 +99,26 @@ func (c *config) discordGateway() bool {
 func (c *config) discordHTTP() bool { return c.DiscordPublicKey != "" && c.DiscordMode == "http" }
 func (c *config) anyChat() bool {
 	return c.slackSocket() || c.slackHTTP() || c.discordGateway() || c.discordHTTP()
+}
+
+// checkPlatforms reports a platform configured by halves, naming the
+// missing variable, so that a typo never silently starts the console or a
+// server that answers nothing. serve (modeHTTP) needs at least one HTTP
+// platform.
+func (c *config) checkPlatforms(m mode) error {
+	var problems []string
+	if m == modeAll {
+		if c.SlackBotToken != "" && c.SlackAppToken == "" && c.SlackSigningSecret == "" {
+			problems = append(problems, "SLACK_APP_TOKEN: SLACK_BOT_TOKEN is set, but neither SLACK_APP_TOKEN (Socket Mode) nor SLACK_SIGNING_SECRET (HTTP) is")
+		}
+	}
+	if m == modeHTTP && !c.slackHTTP() && !c.discordHTTP() {
+		problems = append(problems, "serve: no platform is configured: set SLACK_SIGNING_SECRET (Slack) or DISCORD_PUBLIC_KEY (Discord), or run without serve for the console")
+	}
+	if len(problems) > 0 {
+		return &ConfigError{Problems: problems}
+	}
+	return nil
 }
 
 // ConfigError lists every invalid or conflicting variable at once.
@@ -298,6 +321,10 @@ func loadConfig(getenv func(string) string, dotenv map[string]string) (*config, 
 	if c.ShutdownTimeout, err = time.ParseDuration(get("SHUTDOWN_TIMEOUT")); err != nil || c.ShutdownTimeout <= 0 {
 		bad("SHUTDOWN_TIMEOUT", "want a positive duration such as 10s, got %q", c.raw["SHUTDOWN_TIMEOUT"])
 	}
+	if c.ShutdownDelay, err = time.ParseDuration(get("SHUTDOWN_DELAY")); err != nil || c.ShutdownDelay < 0 {
+		bad("SHUTDOWN_DELAY", "want a duration such as 5s, or 0, got %q", c.raw["SHUTDOWN_DELAY"])
+	}
+	c.MaxConnections = integer("MAX_CONNECTIONS", 16)
 	n, err := strconv.ParseInt(get("MAX_BODY_BYTES"), 10, 64)
 	if err != nil || n < 1024 || n > 10<<20 {
 		bad("MAX_BODY_BYTES", "want a number of bytes from 1024 to 10485760, got %q", c.raw["MAX_BODY_BYTES"])

@@ -12,9 +12,11 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/bot/console"
@@ -27,7 +29,7 @@ var version = ""
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, ".env", os.Stdin, os.Stdout, os.Stderr))
 }
 
 const usage = `usage:
@@ -41,8 +43,9 @@ const usage = `usage:
 Configuration comes from the environment and ./.env; see config.example.env.`
 
 // run is the whole program, with its environment passed in so tests can
-// drive it in-process. It returns the exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+// drive it in-process: getenv reads variables, dotenv names the .env file
+// read after them ("" for none). It returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, dotenv string, stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := ""
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -62,23 +65,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 2
 	}
 
-	dotenv, err := readDotEnv(os.DirFS("."), ".env")
-	if err != nil {
-		fmt.Fprintf(stderr, "agreementbot: %v\n", err)
-		return 2
-	}
-	cfg, err := loadConfig(getenv, dotenv)
-	if err != nil {
-		var ce *ConfigError
-		if errors.As(err, &ce) {
-			fmt.Fprintln(stderr, "agreementbot: invalid configuration:")
-			for _, p := range ce.Problems {
-				fmt.Fprintln(stderr, "  "+p)
-			}
-			return 2
+	var fileVals map[string]string
+	if dotenv != "" {
+		var err error
+		if fileVals, err = readDotEnv(os.DirFS(filepath.Dir(dotenv)), filepath.Base(dotenv)); err != nil {
+			return configFailed(stderr, err)
 		}
-		fmt.Fprintf(stderr, "agreementbot: %v\n", err)
-		return 2
+	}
+	cfg, err := loadConfig(getenv, fileVals)
+	if err == nil {
+		switch cmd {
+		case "":
+			err = cfg.checkPlatforms(modeAll)
+		case "serve":
+			err = cfg.checkPlatforms(modeHTTP)
+		}
+	}
+	if err != nil {
+		return configFailed(stderr, err)
 	}
 	log := newLogger(cfg, stderr)
 
@@ -94,7 +98,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		fmt.Fprintf(stderr, "agreementbot: %v\n", err)
 		return 1
 	}
-	b := bot.New(store, bot.Options{Visibility: cfg.Visibility, Version: buildVersion()})
+	b := newBot(cfg, store)
 
 	if cmd == "ask" {
 		// One answer and out: nothing is built that this answer does not
@@ -103,12 +107,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}
 	// Every other mode runs for a while: build now, in the background,
 	// what the first questions would otherwise wait for.
-	b.Warm()
-	if cmd == "serve" {
-		cfg.logEffective(log)
-		return serve(ctx, cfg, log, store, b, false)
-	}
-	if !cfg.anyChat() {
+	b.Warm(ctx)
+	if cmd == "" && !cfg.anyChat() {
 		banner := fmt.Sprintf("agreementbot %s: US third-country deportation agreements, facts as of %s.\nType a country (e.g. uganda), list, search <words>, from <nationality>, latest, help; quit to leave.",
 			buildVersion(), store.AsOf().ISO())
 		if err := console.Run(ctx, b, stdin, stdout, banner); err != nil {
@@ -118,7 +118,31 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return 0
 	}
 	cfg.logEffective(log)
-	return serve(ctx, cfg, log, store, b, true)
+	m := modeAll
+	if cmd == "serve" {
+		m = modeHTTP
+	}
+	return serve(ctx, newService(cfg, log, b, time.Now), m)
+}
+
+// configFailed reports a configuration error, every problem on its own
+// line, and returns exit code 2.
+func configFailed(stderr io.Writer, err error) int {
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		fmt.Fprintln(stderr, "agreementbot: invalid configuration:")
+		for _, p := range ce.Problems {
+			fmt.Fprintln(stderr, "  "+p)
+		}
+		return 2
+	}
+	fmt.Fprintf(stderr, "agreementbot: %v\n", err)
+	return 2
+}
+
+// newBot builds the bot every mode answers with.
+func newBot(cfg *config, store *knowledge.Store) *bot.Bot {
+	return bot.New(store, bot.Options{Visibility: cfg.Visibility, Version: buildVersion()})
 }
 
 func loadStore(cfg *config) (*knowledge.Store, error) {

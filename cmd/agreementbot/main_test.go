@@ -21,13 +21,12 @@ func env(kv ...string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
-// runIn runs the program in-process in an empty directory (so no stray
-// .env is read) and returns exit code, stdout and stderr.
+// runIn runs the program in-process with no .env file and returns exit
+// code, stdout and stderr.
 func runIn(t *testing.T, getenv func(string) string, stdin string, args ...string) (int, string, string) {
 	t.Helper()
-	t.Chdir(t.TempDir())
 	var out, errb bytes.Buffer
-	code := run(context.Background(), args, getenv, strings.NewReader(stdin), &out, &errb)
+	code := run(context.Background(), args, getenv, "", strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
 }
 

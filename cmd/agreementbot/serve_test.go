@@ -16,42 +16,25 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/internal/testkit"
 )
-
-// syncBuffer is a bytes.Buffer safe for the logger and the test to share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 var listening = regexp.MustCompile(`msg=listening what=http addr=(\S+)`)
 
 // startServe runs `agreementbot serve` in-process and returns its base URL,
 // a stop function that returns the exit code, and the log.
-func startServe(t *testing.T, getenv func(string) string) (string, func() int, *syncBuffer) {
+func startServe(t *testing.T, getenv func(string) string) (string, func() int, *testkit.LogBuffer) {
 	t.Helper()
-	t.Chdir(t.TempDir())
 	ctx, cancel := context.WithCancel(context.Background())
-	logs := &syncBuffer{}
+	logs := &testkit.LogBuffer{}
 	done := make(chan int, 1)
-	go func() { done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), io.Discard, logs) }()
+	go func() {
+		done <- run(ctx, []string{"serve"}, withTestDefaults(getenv), "", strings.NewReader(""), io.Discard, logs)
+	}()
 	deadline := time.After(20 * time.Second)
 	for {
 		if m := listening.FindStringSubmatch(logs.String()); m != nil {
@@ -74,6 +57,16 @@ func startServe(t *testing.T, getenv func(string) string) (string, func() int, *
 			t.Fatalf("serve did not start:\n%s", logs.String())
 		case <-time.After(10 * time.Millisecond):
 		}
+	}
+}
+
+// withTestDefaults sets SHUTDOWN_DELAY to 0 unless the test sets it.
+func withTestDefaults(getenv func(string) string) func(string) string {
+	return func(k string) string {
+		if v := getenv(k); v != "" || k != "SHUTDOWN_DELAY" {
+			return v
+		}
+		return "0"
 	}
 }
 
@@ -186,9 +179,9 @@ func TestServeEndToEnd(t *testing.T) {
 }
 
 func TestUnconfiguredPlatformRoutesAre404(t *testing.T) {
-	base, stop, _ := startServe(t, env("HTTP_ADDR", "127.0.0.1:0"))
+	base, stop, _ := startServe(t, env("HTTP_ADDR", "127.0.0.1:0", "SLACK_SIGNING_SECRET", "only-slack-is-configured"))
 	defer stop()
-	for _, p := range []string{"/slack/commands", "/slack/events", "/discord/interactions"} {
+	for _, p := range []string{"/discord/interactions", "/nothing/here"} {
 		resp, err := http.Post(base+p, "application/json", strings.NewReader("{}"))
 		if err != nil {
 			t.Fatal(err)
@@ -218,20 +211,20 @@ func TestReload(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	logs := &syncBuffer{}
-	s := newService(cfg, newLogger(cfg, logs), store, bot.New(store, bot.Options{}))
+	logs := &testkit.LogBuffer{}
+	s := newService(cfg, newLogger(cfg, logs), bot.New(store, bot.Options{}), time.Now)
 	ask := func() string {
 		return s.handler.Handle(context.Background(), botQuery("uganda")).Summary
 	}
 	ug := filepath.Join(dir, "ug.yaml")
 	b, _ := os.ReadFile(ug)
 	os.WriteFile(ug, bytes.Replace(b, []byte("summary: >-\n"), []byte("summary: >-\n  CORRECTED.\n"), 1), 0o644)
-	s.reload()
+	s.reload(context.Background())
 	if after := ask(); !strings.HasPrefix(after, "CORRECTED.") {
 		t.Fatalf("after reload: %q", after)
 	}
 	os.WriteFile(ug, []byte("code: UG\nnmae: broken\n"), 0o644)
-	s.reload()
+	s.reload(context.Background())
 	if got := ask(); !strings.HasPrefix(got, "CORRECTED.") {
 		t.Errorf("a bad reload changed the answer: %q", got)
 	}

@@ -1,0 +1,196 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/agreementbot/agreementbot/internal/testkit"
+)
+
+func TestServeWithNoPlatformExits2(t *testing.T) {
+	code, _, errs := runIn(t, env("HTTP_ADDR", "127.0.0.1:0"), "", "serve")
+	if code != 2 || !strings.Contains(errs, "SLACK_SIGNING_SECRET") || !strings.Contains(errs, "DISCORD_PUBLIC_KEY") {
+		t.Errorf("serve with no platform = %d\n%s", code, errs)
+	}
+}
+
+// TestHalfConfiguredPlatformIsAnError: a platform set up by halves names
+// the missing variable instead of silently starting the console.
+func TestHalfConfiguredPlatformIsAnError(t *testing.T) {
+	for _, tc := range []struct {
+		env  []string
+		want string
+	}{
+		{[]string{"SLACK_BOT_TOKEN", "xoxb-1"}, "SLACK_APP_TOKEN"},
+		{[]string{"SLACK_APP_TOKEN", "xapp-1"}, "SLACK_BOT_TOKEN"},
+		{[]string{"DISCORD_BOT_TOKEN", "abc"}, "DISCORD_APP_ID"},
+	} {
+		code, out, errs := runIn(t, env(tc.env...), "uganda\n")
+		if code != 2 || !strings.Contains(errs, tc.want) || strings.Contains(out, "Uganda") {
+			t.Errorf("%v: exit %d, stderr %q, stdout %q; want exit 2 naming %s and no console", tc.env, code, errs, out, tc.want)
+		}
+	}
+	// Complete platforms are fine: Slack over HTTP needs only the secret.
+	cfg, err := loadConfig(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_SIGNING_SECRET", "s"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cfg.checkPlatforms(modeAll); err != nil {
+		t.Errorf("bot token + signing secret: %v", err)
+	}
+}
+
+// TestShutdownDelayKeepsServingWhileNotReady: after SIGTERM, /readyz says
+// 503 draining for SHUTDOWN_DELAY while requests are still served, and
+// nothing false is logged at shutdown.
+func TestShutdownDelayKeepsServingWhileNotReady(t *testing.T) {
+	base, stop, logs := startServe(t, env("HTTP_ADDR", "127.0.0.1:0", "SLACK_SIGNING_SECRET", "x",
+		"SHUTDOWN_DELAY", "2s", "SHUTDOWN_TIMEOUT", "5s"))
+	// One keep-alive client, connected before the shutdown starts.
+	client := &http.Client{}
+	get := func(path string) (int, string, error) {
+		resp, err := client.Get(base + path)
+		if err != nil {
+			return 0, "", err
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, strings.TrimSpace(string(b)), nil
+	}
+	if _, _, err := get("/healthz"); err != nil {
+		t.Fatal(err)
+	}
+	stopped := make(chan int, 1)
+	go func() { stopped <- stop() }()
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		code, body, err := get("/readyz")
+		if err != nil {
+			t.Fatalf("/readyz failed during the delay: %v", err)
+		}
+		if code == 503 && body == "draining" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/readyz = %d %q, never draining", code, body)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Still serving during the delay.
+	if code, _, err := get("/healthz"); err != nil || code != 200 {
+		t.Errorf("/healthz during the delay = %d, %v", code, err)
+	}
+	if code := <-stopped; code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	_, after, _ := strings.Cut(logs.String(), "msg=\"shutting down\"")
+	if strings.Contains(after, "level=WARN") || !strings.Contains(after, "msg=stopped") {
+		t.Errorf("shutdown with nothing pending logged a warning, or did not stop:\n%s", after)
+	}
+}
+
+// TestConnLimitClosesIdleFirst: with every slot held by an idle keep-alive
+// connection, a new client is still served; with every slot busy, a new
+// connection waits until one frees.
+func TestConnLimitClosesIdleFirst(t *testing.T) {
+	const max = 4
+	var busy atomic.Int32
+	release := make(chan struct{})
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			busy.Add(1)
+			<-release
+		}
+		io.WriteString(w, "ok")
+	})
+	log := (&testkit.LogBuffer{}).Logger()
+	hs := newHTTPServer("test", h, max, log)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go hs.srv.Serve(hs.limit.listener(ln))
+	defer hs.srv.Close()
+	addr := ln.Addr().String()
+
+	// max idle keep-alive connections, each after one answered request.
+	var idle []net.Conn
+	for range max {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		fmt.Fprintf(c, "GET /fast HTTP/1.1\r\nHost: x\r\n\r\n")
+		resp, err := http.ReadResponse(bufio.NewReader(c), nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		idle = append(idle, c)
+	}
+	if n := hs.limit.open(); n != max {
+		t.Fatalf("%d connections open, want %d", n, max)
+	}
+	// A new client (a health probe, say) is served: an idle one is closed.
+	cl := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := cl.Get("http://" + addr + "/healthz")
+	if err != nil {
+		t.Fatalf("a new request was locked out by idle connections: %v", err)
+	}
+	resp.Body.Close()
+	if n := hs.limit.open(); n > max {
+		t.Errorf("%d connections open, more than the limit %d", n, max)
+	}
+
+	// Now fill every slot with a busy request.
+	for _, c := range idle {
+		c.Close()
+	}
+	done := make(chan error, max)
+	for range max {
+		go func() {
+			resp, err := cl.Get("http://" + addr + "/slow")
+			if err == nil {
+				resp.Body.Close()
+			}
+			done <- err
+		}()
+	}
+	for deadline := time.Now().Add(5 * time.Second); busy.Load() < max; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d slow requests started", busy.Load())
+		}
+	}
+	// One more waits: it is not served while every slot is busy...
+	extra := make(chan error, 1)
+	go func() {
+		resp, err := cl.Get("http://" + addr + "/fast")
+		if err == nil {
+			resp.Body.Close()
+		}
+		extra <- err
+	}()
+	select {
+	case err := <-extra:
+		t.Fatalf("a request beyond the limit was served while every slot was busy (err %v)", err)
+	case <-time.After(200 * time.Millisecond):
+	}
+	// ...and is served once they finish.
+	close(release)
+	for range max {
+		if err := <-done; err != nil {
+			t.Errorf("slow request: %v", err)
+		}
+	}
+	if err := <-extra; err != nil {
+		t.Errorf("the waiting request failed: %v", err)
+	}
+}
