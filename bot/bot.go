@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 )
@@ -205,81 +204,6 @@ func (b *Bot) noAgreement(code, name string) Reply {
 	}
 }
 
-// help lists the grammar, with a problem stated first when there is one.
-func (b *Bot) help(problem string) Reply {
-	r := Reply{Kind: KindHelp, Notice: problem, Title: "agreementbot: US third-country deportation agreements"}
-	r.Summary = "Ask about a country, a topic, or use a command. Every answer cites its sources and says how recent the facts are."
-	items := make([]string, 0, len(commands))
-	for _, c := range commands {
-		items = append(items, fmt.Sprintf("%s: %s (e.g. %s)", c.usage, c.what, c.example))
-	}
-	r.Fields = []Field{{Name: "Commands", Items: items}}
-	return r
-}
-
-func (b *Bot) about() Reply {
-	s := b.store
-	return Reply{
-		Kind:  KindAbout,
-		Title: "About agreementbot",
-		Summary: fmt.Sprintf("agreementbot answers which countries agreed to take people deported from the United States who are not their own citizens (third-country deportations): on what terms, since when, and who reported it. It knows %d countries and %d topics, citing %d sources.",
-			len(s.Countries()), len(s.Topics()), len(s.Sources())),
-		Fields: []Field{
-			{Name: "Facts as of", Items: []string{fmt.Sprintf("%s, the newest dated item in the data. Developments after that date are not covered: a status may have changed since.", b.asOf)}},
-			{Name: "Where the facts come from", Items: []string{"Checked fact sheets restated in plain words; every fact is tied to its sources (news outlets, government statements, court records, NGO reports). Weak, single-source and unconfirmed claims are marked as such, and conflicting reports are shown side by side."}},
-			{Name: "Report a wrong or missing fact", Items: []string{b.opts.ReportTo}},
-			{Name: "Version", Items: []string{b.opts.Version}},
-		},
-	}
-}
-
-// Complete offers autocomplete choices: countries on record first, then
-// topics and other countries, then the command words that match.
-func (b *Bot) Complete(_ context.Context, prefix string) []Choice {
-	const max = 25
-	p := strings.TrimSpace(prefix)
-	var out []Choice
-	if p == "" {
-		for _, c := range b.store.Countries() {
-			if len(out) == max {
-				break
-			}
-			out = append(out, Choice{Name: c.Name + " (" + statusLabel(c) + ")", Value: strings.ToLower(c.Name)})
-		}
-		return out
-	}
-	first, _, hasArg := strings.Cut(strings.ToLower(p), " ")
-	if name, ok := commandByWord[first]; ok && hasArg {
-		// A command with an argument: keep the command, complete the argument.
-		arg := strings.TrimSpace(p[len(first):])
-		for _, sg := range b.store.Complete(arg, max) {
-			out = append(out, b.choice(sg, name+" "))
-		}
-		return append([]Choice{{Name: clip(p, 100), Value: clip(p, 100)}}, out[:min(len(out), max-1)]...)
-	}
-	for _, sg := range b.store.Complete(p, max) {
-		out = append(out, b.choice(sg, ""))
-	}
-	lp := strings.ToLower(p)
-	for _, c := range commands {
-		if c.name != cmdLookup && strings.HasPrefix(c.name, lp) && len(out) < max {
-			out = append(out, Choice{Name: c.usage, Value: c.name})
-		}
-	}
-	return out
-}
-
-func (b *Bot) choice(sg knowledge.Suggestion, prefix string) Choice {
-	if sg.Topic != "" {
-		return Choice{Name: clip(prefix+sg.Name+" (topic)", 100), Value: clip(prefix+sg.Topic, 100)}
-	}
-	label := "nothing on record"
-	if c := b.store.Country(sg.Code); c != nil {
-		label = statusLabel(c)
-	}
-	return Choice{Name: clip(prefix+sg.Name+" ("+label+")", 100), Value: clip(prefix+strings.ToLower(sg.Name), 100)}
-}
-
 func statusLabel(c *knowledge.Country) string {
 	if c.Disputed {
 		return string(c.Status) + ", disputed"
@@ -297,10 +221,4 @@ func clip(s string, n int) string {
 		return s
 	}
 	return string(r[:n-1]) + "…"
-}
-
-// parseDay reads a since argument.
-func parseDay(s string) (time.Time, bool) {
-	t, err := time.Parse("2006-01-02", strings.TrimSpace(s))
-	return t, err == nil
 }

@@ -372,3 +372,29 @@ func TestOverlongQueriesGetHelp(t *testing.T) {
 		t.Errorf("a query of exactly MaxQuery characters was refused")
 	}
 }
+
+// TestCommandWordsAreAcceptedAndShown: every argument word in the command
+// table is accepted by the parser and shown by help, so the two cannot
+// drift apart.
+func TestCommandWordsAreAcceptedAndShown(t *testing.T) {
+	help := ask("help").Text()
+	n := 0
+	for _, c := range bot.CommandWords() {
+		for _, w := range c.Words {
+			n++
+			q := c.Name + " " + w
+			if r := ask(q); r.Kind == bot.KindHelp || r.Notice != "" {
+				t.Errorf("%q is in the command table but gets help: %s", q, r.Text())
+			}
+			if !strings.Contains(help, w) {
+				t.Errorf("help does not show %q, an argument of %s", w, c.Name)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("the command table lists no argument words")
+	}
+	if r := ask("list nonsense"); r.Kind != bot.KindHelp || r.Notice == "" {
+		t.Errorf("list nonsense = %s, want help with the problem", r.Kind)
+	}
+}

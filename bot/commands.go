@@ -2,6 +2,8 @@ package bot
 
 import (
 	"strings"
+
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 // command is one entry of the grammar. The parser and help are both built
@@ -9,9 +11,35 @@ import (
 type command struct {
 	name    string
 	aliases []string
-	usage   string
+	usage   string   // how to type it; for a command with words, the words are added by Usage
+	words   []string // the closed set of argument words the command accepts, if it has one
 	what    string
 	example string
+}
+
+// Usage is how to type the command, with its argument words when it has
+// a closed set of them, as help shows it.
+func (c command) Usage() string {
+	if len(c.words) == 0 {
+		return c.usage
+	}
+	return c.usage + " [" + strings.Join(c.words, " | ") + "]"
+}
+
+// List words besides the statuses.
+const (
+	listAll      = "all"
+	listPaid     = "paid"
+	listDisputed = "disputed"
+)
+
+// listWords are the arguments list accepts: every status, paid, disputed.
+func listWords() []string {
+	var w []string
+	for _, s := range knowledge.Statuses {
+		w = append(w, string(s))
+	}
+	return append(w, listPaid, listDisputed)
 }
 
 // Command names, as the parser returns them.
@@ -30,7 +58,7 @@ const (
 var commands = []command{
 	{name: cmdLookup, usage: "<country>", what: "status, terms, numbers, dates and sources for one country (any language, ISO code, typos welcome)", example: "uganda"},
 	{name: cmdLookup, usage: "law | court | overview | money", what: "the legal basis, the court cases, the big picture over time, the payments", example: "court"},
-	{name: cmdList, usage: "list [status | paid]", what: "every country on record grouped by status, or only one status (received, signed, agreed, announced, requested, refused, ended, special), or those with a reported payment", example: "list refused"},
+	{name: cmdList, usage: "list", words: listWords(), what: "every country on record grouped by status, or only one status, those with a reported payment (paid), or those where a government denied or contradicted a report (disputed)", example: "list refused"},
 	{name: cmdSearch, aliases: []string{"find"}, usage: "search <words>", what: "full-text search of every fact", example: "search children"},
 	{name: cmdFrom, aliases: []string{"nationality"}, usage: "from <nationality or country>", what: "which countries received, or agreed to take, people of that nationality", example: "from cuba"},
 	{name: cmdLatest, aliases: []string{"new", "news"}, usage: "latest [country]", what: "the 10 newest dated events, or one country's", example: "latest eswatini"},
@@ -114,4 +142,22 @@ func question(t string) parsed {
 		return parsed{cmd: cmdLatest, arg: arg}
 	}
 	return parsed{cmd: cmdLookup, arg: t}
+}
+
+// CommandWord is a command with its closed set of argument words, for
+// tests and documentation.
+type CommandWord struct {
+	Name  string
+	Words []string
+}
+
+// CommandWords lists every command that takes a closed set of words.
+func CommandWords() []CommandWord {
+	var out []CommandWord
+	for _, c := range commands {
+		if len(c.words) > 0 {
+			out = append(out, CommandWord{Name: c.name, Words: append([]string(nil), c.words...)})
+		}
+	}
+	return out
 }

@@ -1,0 +1,70 @@
+package bot
+
+// This file answers latest and since: dated events, newest first.
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+// latestN is how many events latest shows.
+const latestN = 10
+
+func (b *Bot) latest(arg string) Reply {
+	arg = strings.TrimSpace(arg)
+	if arg == "" {
+		r := b.events(b.store.Latest(latestN))
+		r.Title = fmt.Sprintf("The %d newest events", len(r.Results))
+		r.Summary = fmt.Sprintf("Newest first, across every country and topic. Nothing after %s is covered.", b.asOf)
+		return r
+	}
+	m := b.store.Resolve(arg)
+	switch m.Kind {
+	case knowledge.MatchCountry:
+		r := b.events(b.store.LatestFor(m.Code, latestN))
+		r.Title = "Newest events: " + m.Name
+		r.Country = &Country{Code: m.Code, Name: m.Name, Status: string(m.Country.Status)}
+		return r
+	case knowledge.MatchNoData:
+		return b.noAgreement(m.Code, m.Name)
+	case knowledge.MatchTopic:
+		return b.cards["t:"+m.Topic.ID].get()
+	}
+	return b.notFound(arg, m.Suggestions)
+}
+
+func (b *Bot) since(arg string) Reply {
+	day, ok := parseDay(arg)
+	if !ok {
+		return b.help(fmt.Sprintf("since needs a date as YYYY-MM-DD, e.g. since 2026-01-01; %q is not one.", clip(arg, 40)))
+	}
+	r := b.events(b.store.Since(day))
+	r.Title = fmt.Sprintf("Events since %s (%d)", day.Format("2006-01-02"), len(r.Results))
+	r.Summary = "Newest first. An event known only to the month or year counts from its first possible day."
+	return r
+}
+
+func (b *Bot) events(hits []knowledge.EventHit) Reply {
+	r := Reply{Kind: KindLatest}
+	ci := newCites(b.store)
+	for _, h := range hits {
+		res := Result{Date: h.Event.Date.String(), Event: ci.fact(h.Event.Fact)}
+		if h.Country != nil {
+			res.Code, res.Name, res.Status, res.Disputed = h.Country.Code, h.Country.Name, string(h.Country.Status), h.Country.Disputed
+		} else {
+			res.Name = h.Topic.Title
+		}
+		r.Results = append(r.Results, res)
+	}
+	r.Sources = ci.list
+	return r
+}
+
+// parseDay reads a since argument.
+func parseDay(s string) (time.Time, bool) {
+	t, err := time.Parse("2006-01-02", strings.TrimSpace(s))
+	return t, err == nil
+}

@@ -1,0 +1,42 @@
+package bot
+
+// This file answers search: full-text hits across every fact.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+// maxResults bounds search results shown; the total is always stated.
+const maxResults = 10
+
+func (b *Bot) search(arg string) Reply {
+	if strings.TrimSpace(arg) == "" {
+		return b.help("search needs words to look for, e.g. search children.")
+	}
+	if len(knowledge.SearchTerms(arg)) == 0 {
+		return b.help(fmt.Sprintf("%q has only very common words; search for something more specific.", clip(arg, 60)))
+	}
+	hits := b.store.Search(arg)
+	r := Reply{Kind: KindSearch, Title: fmt.Sprintf("Search: %s (%d found)", clip(arg, 80), len(hits))}
+	if len(hits) == 0 {
+		r.Summary = "No fact contains all of those words. Try fewer or other words, or a country name."
+		return r
+	}
+	if len(hits) > maxResults {
+		r.Summary = fmt.Sprintf("The %d best matches of %d.", maxResults, len(hits))
+		hits = hits[:maxResults]
+	}
+	for _, h := range hits {
+		if h.Country != nil {
+			res := countryResult(h.Country)
+			res.Snippet = h.Snippet
+			r.Results = append(r.Results, res)
+		} else {
+			r.Results = append(r.Results, Result{Name: h.Topic.Title, Snippet: h.Snippet})
+		}
+	}
+	return r
+}

@@ -1,0 +1,37 @@
+package bot
+
+// This file answers sources: who reported it, for one country or all.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+func (b *Bot) sources(arg string) Reply {
+	arg = strings.TrimSpace(arg)
+	if arg == "" {
+		r := Reply{Kind: KindSources, Title: fmt.Sprintf("All sources (%d)", len(b.store.Sources()))}
+		r.Summary = "Every source the facts cite. For one country's sources: sources <country>."
+		for _, src := range b.store.Sources() {
+			r.Sources = append(r.Sources, source(src))
+		}
+		return r
+	}
+	m := b.store.Resolve(arg)
+	var card Reply
+	switch m.Kind {
+	case knowledge.MatchCountry:
+		card = b.cards["c:"+m.Code].get()
+	case knowledge.MatchTopic:
+		card = b.cards["t:"+m.Topic.ID].get()
+	case knowledge.MatchNoData:
+		return b.noAgreement(m.Code, m.Name)
+	default:
+		return b.notFound(arg, m.Suggestions)
+	}
+	r := Reply{Kind: KindSources, Title: "Sources: " + card.Title, Sources: card.Sources, Country: card.Country}
+	r.Summary = fmt.Sprintf("%d sources. Outlet, title, date and a link for each; reposts name the host they were read on.", len(card.Sources))
+	return r
+}
