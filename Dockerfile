@@ -3,7 +3,7 @@
 # agreementbot container image: a static Go binary (the data files are
 # embedded in it) on distroless/static, running as a non-root user.
 #
-#   docker build -t agreementbot .
+#   docker build --build-arg VERSION=$(git describe --tags --always --dirty) -t agreementbot .
 #   docker run --rm -p 8080:8080 --env-file .env agreementbot        # HTTP mode: serve
 #   docker run --rm --env-file .env agreementbot discord-commands --register
 #   docker run --rm agreementbot check                                # validate the embedded data
@@ -26,6 +26,9 @@ WORKDIR /src
 COPY go.mod go.sum ./
 RUN go mod download
 COPY . .
+# The build context has no .git, so the version comes in as a build
+# argument; deploy/build.sh stops if it is missing.
+ARG VERSION
 RUN sh deploy/build.sh /out/agreementbot
 
 FROM ${RUNTIME_IMAGE}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 )
@@ -16,9 +17,17 @@ type Options struct {
 	Visibility Visibility
 	// Version is shown by about.
 	Version string
-	// ReportTo says how to report a wrong fact, shown by about.
-	ReportTo string
+	// CorrectionsURL is where people report a wrong fact: shown by about
+	// and at the foot of every full card. Empty: about says to contact
+	// whoever runs the bot.
+	CorrectionsURL string
+	// Now is the clock the facts' age is computed from; default time.Now.
+	Now func() time.Time
 }
+
+// StaleAfter is the age past which an answer says newer reporting may
+// exist.
+const StaleAfter = 90 * 24 * time.Hour
 
 // Bot answers queries from one immutable store. It is safe for concurrent
 // use: everything it derives from the store is computed once.
@@ -46,17 +55,14 @@ func (c *card) get() Reply {
 // MaxQuery is the longest query answered; longer ones get help.
 const MaxQuery = 500
 
-// DefaultReportTo is where wrong facts are reported unless configured.
-const DefaultReportTo = "open an issue in the agreementbot repository with the fact, the country and a source; maintainers correct knowledge/data and the fix ships with the next release (or a reload, where KNOWLEDGE_DIR is used)"
-
 // New builds a Bot. Cards are rendered on first use; long-running modes
 // call Warm to render them all ahead of the first question.
 func New(store *knowledge.Store, opts Options) *Bot {
 	if opts.Version == "" {
 		opts.Version = "dev"
 	}
-	if opts.ReportTo == "" {
-		opts.ReportTo = DefaultReportTo
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	b := &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), cards: map[string]*card{}}
 	for _, c := range store.Countries() {
@@ -69,7 +75,6 @@ func New(store *knowledge.Store, opts Options) *Bot {
 }
 
 func (b *Bot) finish(r Reply) Reply {
-	r.AsOf = b.asOf
 	r.text = r.render()
 	return r
 }
@@ -107,16 +112,39 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 		r.Fields = append([]Field{{Name: "How to ask here", Items: q.Usage}}, r.Fields...)
 	}
 	r.Query = strings.TrimSpace(q.Text)
-	if r.AsOf == "" {
-		r.AsOf = b.asOf
-	}
 	switch r.Kind {
 	case KindHelp, KindAbout, KindNotFound, KindRateLimited, KindError:
 		r.Visibility = Private
 	default:
 		r.Visibility = b.opts.Visibility
 	}
+	r.AsOf = b.asOf
+	r.Age, r.Stale = age(b.store.AsOfTime(), b.opts.Now())
+	if r.Kind == KindCountry || r.Kind == KindTopic {
+		r.Corrections = b.opts.CorrectionsURL
+	}
 	return r
+}
+
+// age says how old facts dated asOf are at now, in words, and whether they
+// are past StaleAfter.
+func age(asOf, now time.Time) (string, bool) {
+	d := now.Sub(asOf)
+	days := int(d.Hours() / 24)
+	stale := d > StaleAfter
+	switch {
+	case days < 1:
+		return "today", stale
+	case days == 1:
+		return "yesterday", stale
+	case days < 14:
+		return fmt.Sprintf("%d days ago", days), stale
+	case days < 61:
+		return fmt.Sprintf("%d weeks ago", days/7), stale
+	case days < 730:
+		return fmt.Sprintf("%d months ago", int(float64(days)/30.44)), stale
+	}
+	return fmt.Sprintf("%d years ago", days/365), stale
 }
 
 func (b *Bot) answer(p parsed) Reply {

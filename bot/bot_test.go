@@ -4,23 +4,29 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
-	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/internal/testkit"
 	"github.com/agreementbot/agreementbot/knowledge"
 )
 
+// testNow is the clock of the test bot: a fixed day, so the facts' age in
+// golden files does not change from one day to the next.
+func testNow() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) }
+
 var testBot = sync.OnceValue(func() *bot.Bot {
 	s, err := knowledge.Load(knowledge.Embedded())
 	if err != nil {
 		panic(err)
 	}
-	return bot.New(s, bot.Options{Version: "test"})
+	return bot.New(s, bot.Options{Version: "test", Now: testNow, CorrectionsURL: "https://example.org/corrections"})
 })
 
 func ask(text string) bot.Reply {
@@ -76,7 +82,7 @@ func TestGoldenCommands(t *testing.T) {
 		{"latest", "latest", bot.KindLatest},
 		{"new", "new", bot.KindLatest},
 		{"latest-eswatini", "latest eswatini", bot.KindLatest},
-		{"since", "since 2026-01-01", bot.KindLatest},
+		{"since", "since 2026-01-01", bot.KindSince},
 		{"since-bad", "since yesterday", bot.KindHelp},
 		{"topic-law", "law", bot.KindTopic},
 		{"topic-court", "supreme court", bot.KindTopic},
@@ -190,10 +196,13 @@ func TestHelpListsEveryCommandWord(t *testing.T) {
 }
 
 // TestJSONContract checks that every key is present for every kind, that
-// arrays are never null and country is null when it does not apply.
+// arrays are never null, that country is filled exactly when the answer is
+// about one country, and the shape of each kind's results.
 func TestJSONContract(t *testing.T) {
-	keys := []string{"kind", "query", "country", "results", "suggestions", "sources", "as_of", "text"}
-	for _, q := range []string{"uganda", "France", "xyzzy", "court", "list", "search children", "from cuba", "sources uganda", "latest", "about", "help", "since 2026-01-01"} {
+	keys := []string{"schema_version", "kind", "query", "country", "results", "suggestions", "sources", "as_of", "text"}
+	withCountry := map[string]bool{"uganda": true, "France": true, "sources uganda": true, "latest ghana": true}
+	for _, q := range []string{"uganda", "France", "xyzzy", "court", "list", "search children", "from cuba", "sources uganda",
+		"sources", "latest", "latest ghana", "about", "help", "since 2026-01-01"} {
 		r := ask(q)
 		b, err := r.JSON()
 		if err != nil {
@@ -213,34 +222,106 @@ func TestJSONContract(t *testing.T) {
 				t.Errorf("ask --json %q: %s is null", q, k)
 			}
 		}
-		wantCountry := r.Kind == bot.KindCountry || r.Kind == bot.KindNoAgreement
-		if (string(m["country"]) != "null") != wantCountry {
+		if string(m["schema_version"]) != strconv.Itoa(bot.SchemaVersion) {
+			t.Errorf("ask --json %q: schema_version = %s", q, m["schema_version"])
+		}
+		if (string(m["country"]) != "null") != withCountry[q] {
 			t.Errorf("ask --json %q (%s): country = %s", q, r.Kind, m["country"])
 		}
 		if string(m["query"]) != `"`+q+`"` {
 			t.Errorf("ask --json %q: query = %s", q, m["query"])
 		}
+		var srcs []map[string]any
+		json.Unmarshal(m["sources"], &srcs)
+		for _, src := range srcs {
+			id, _ := src["id"].(string)
+			if !strings.HasPrefix(id, "S") || !strings.Contains(r.Text(), id) && r.Kind != bot.KindSources {
+				t.Errorf("ask --json %q: source id %q not cited in the text", q, id)
+			}
+			if rel := src["reliability"]; rel != "normal" && rel != "low" {
+				t.Errorf("ask --json %q: source %s reliability %v", q, id, rel)
+			}
+			if o, _ := src["outlet"].(string); strings.Contains(o, "reliability") {
+				t.Errorf("ask --json %q: outlet %q carries the reliability", q, o)
+			}
+			checkISODate(t, q, src["date"], src["date_text"])
+		}
 	}
-	var fr struct {
-		Country struct{ Code, Name, Status string }
+	var c struct {
+		Country struct {
+			Code, Name, Status string
+			Disputed           bool
+		}
 	}
 	b, _ := ask("France").JSON()
-	if err := json.Unmarshal(b, &fr); err != nil || fr.Country.Status != "none" || fr.Country.Code != "FR" {
-		t.Errorf("France JSON country = %+v, want code FR status none", fr.Country)
+	if err := json.Unmarshal(b, &c); err != nil || c.Country.Status != "none" || c.Country.Code != "FR" {
+		t.Errorf("France JSON country = %+v, want code FR status none", c.Country)
 	}
-	var lt struct {
-		Results []map[string]string
+	b, _ = ask("uganda").JSON()
+	if err := json.Unmarshal(b, &c); err != nil || c.Country.Code != "UG" || !c.Country.Disputed {
+		t.Errorf("Uganda JSON country = %+v, want UG disputed", c.Country)
 	}
-	b, _ = ask("latest").JSON()
-	if err := json.Unmarshal(b, &lt); err != nil || len(lt.Results) != 10 {
-		t.Fatalf("latest JSON results = %d (%v), want 10", len(lt.Results), err)
+	for _, q := range []string{"latest", "since 2026-01-01"} {
+		var lt struct {
+			Kind    string
+			Results []map[string]any
+		}
+		b, _ = ask(q).JSON()
+		if err := json.Unmarshal(b, &lt); err != nil || len(lt.Results) == 0 {
+			t.Fatalf("%s JSON results = %d (%v)", q, len(lt.Results), err)
+		}
+		if want := strings.Fields(q)[0]; lt.Kind != want {
+			t.Errorf("%s: kind %q, want %q", q, lt.Kind, want)
+		}
+		for _, res := range lt.Results {
+			if len(res) != 6 {
+				t.Errorf("%s result %v: want exactly code, name, status, date, date_text, event", q, res)
+			}
+			checkISODate(t, q, res["date"], res["date_text"])
+		}
 	}
-	for _, res := range lt.Results {
-		for _, k := range []string{"code", "name", "status", "date", "event"} {
-			if _, ok := res[k]; !ok {
-				t.Errorf("latest result %v lacks %q", res, k)
+	var fr struct {
+		Results []struct {
+			Code  string
+			Stage string
+			Count *int
+		}
+	}
+	b, _ = ask("from cuba").JSON()
+	if err := json.Unmarshal(b, &fr); err != nil || len(fr.Results) == 0 {
+		t.Fatalf("from cuba JSON: %v", err)
+	}
+	counted := false
+	for _, res := range fr.Results {
+		if res.Stage != "agreed" && res.Stage != "received" {
+			t.Errorf("from cuba %s: stage %q", res.Code, res.Stage)
+		}
+		if res.Count != nil {
+			counted = true
+			if res.Stage != "received" || *res.Count <= 0 {
+				t.Errorf("from cuba %s: count %d at stage %s", res.Code, *res.Count, res.Stage)
 			}
 		}
+	}
+	if !counted {
+		t.Error("from cuba: no result carries a count")
+	}
+}
+
+// checkISODate checks a JSON date: ISO 8601 at its precision (2026,
+// 2026-03, 2026-03-11) or "" with the wording saying it is unknown.
+func checkISODate(t *testing.T, q string, date, text any) {
+	t.Helper()
+	d, _ := date.(string)
+	dt, _ := text.(string)
+	if d == "" {
+		if dt != "" && dt != "date unknown" {
+			t.Errorf("%s: date \"\" but date_text %q", q, dt)
+		}
+		return
+	}
+	if !regexp.MustCompile(`^\d{4}(-\d{2}(-\d{2})?)?$`).MatchString(d) || dt == "" {
+		t.Errorf("%s: date %q date_text %q", q, d, dt)
 	}
 }
 
@@ -293,7 +374,7 @@ func FuzzHandle(f *testing.F) {
 	}
 	known := map[bot.Kind]bool{}
 	for _, k := range []bot.Kind{bot.KindCountry, bot.KindNoAgreement, bot.KindNotFound, bot.KindTopic, bot.KindList, bot.KindSearch,
-		bot.KindFrom, bot.KindSources, bot.KindLatest, bot.KindAbout, bot.KindHelp} {
+		bot.KindFrom, bot.KindSources, bot.KindLatest, bot.KindSince, bot.KindAbout, bot.KindHelp} {
 		known[k] = true
 	}
 	f.Fuzz(func(t *testing.T, text string) {
@@ -331,38 +412,6 @@ func TestRecoverTurnsAPanicIntoAnApology(t *testing.T) {
 	}
 }
 
-// TestReplyEqualCoversEveryField fails when Reply gains a field that Equal
-// and Clone do not know about, which would let an adapter's render cache
-// serve a stale rendering.
-func TestReplyEqualCoversEveryField(t *testing.T) {
-	known := map[string]bool{
-		"Kind": true, "Query": true, "Visibility": true, "Notice": true, "Title": true, "Status": true,
-		"Disputed": true, "Summary": true, "Fields": true, "Timeline": true, "Results": true,
-		"Suggestions": true, "Sources": true, "Country": true, "AsOf": true, "More": true,
-	}
-	rt := reflect.TypeFor[bot.Reply]()
-	for i := range rt.NumField() {
-		if f := rt.Field(i); f.IsExported() && !known[f.Name] {
-			t.Errorf("bot.Reply has a new field %s: compare it in Equal and copy it in Clone", f.Name)
-		}
-	}
-	a := ask("uganda")
-	b := a.Clone()
-	b.Query = "UGANDA"
-	if !a.Equal(&b) {
-		t.Error("a clone with another Query is not Equal")
-	}
-	b.Sources[1].URL = "https://example.org/changed"
-	if a.Equal(&b) || a.Sources[1].URL == b.Sources[1].URL {
-		t.Error("a changed source URL is Equal, or Clone shares the slice")
-	}
-	c := a.Clone()
-	c.Fields[0].Items[0] = "changed"
-	if a.Equal(&c) || a.Fields[0].Items[0] == "changed" {
-		t.Error("a changed field item is Equal, or Clone shares the items")
-	}
-}
-
 func TestOverlongQueriesGetHelp(t *testing.T) {
 	r := ask(strings.Repeat("a ", 2000))
 	if r.Kind != bot.KindHelp || !strings.Contains(r.Notice, "4000 characters") {
@@ -396,5 +445,50 @@ func TestCommandWordsAreAcceptedAndShown(t *testing.T) {
 	}
 	if r := ask("list nonsense"); r.Kind != bot.KindHelp || r.Notice == "" {
 		t.Errorf("list nonsense = %s, want help with the problem", r.Kind)
+	}
+}
+
+// TestFactsAge: every answer states the as-of date and its age from the
+// bot's clock; past 90 days it says newer reporting may exist; full cards
+// say where to report a wrong fact.
+func TestFactsAge(t *testing.T) {
+	s := testBot().Store()
+	asOf := s.AsOfTime()
+	for _, tc := range []struct {
+		after time.Duration
+		age   string
+		stale bool
+	}{
+		{2 * time.Hour, "today", false},
+		{30 * time.Hour, "yesterday", false},
+		{5 * 24 * time.Hour, "5 days ago", false},
+		{30 * 24 * time.Hour, "4 weeks ago", false},
+		{89 * 24 * time.Hour, "2 months ago", false},
+		{91 * 24 * time.Hour, "2 months ago", true},
+		{264 * 24 * time.Hour, "8 months ago", true},
+		{800 * 24 * time.Hour, "2 years ago", true},
+	} {
+		now := asOf.Add(tc.after)
+		b := bot.New(s, bot.Options{Now: func() time.Time { return now }, CorrectionsURL: "https://example.org/fix"})
+		for _, q := range []string{"uganda", "list", "from cuba", "court", "help"} {
+			r := b.Handle(context.Background(), bot.Query{Text: q})
+			text := r.Text()
+			if r.Age != tc.age || r.Stale != tc.stale {
+				t.Errorf("%v after as-of, %q: age %q stale %v, want %q %v", tc.after, q, r.Age, r.Stale, tc.age, tc.stale)
+			}
+			if want := "Facts as of " + r.AsOf + ", " + tc.age + "."; !strings.Contains(text, want) {
+				t.Errorf("%q: text lacks %q:\n%s", q, want, text)
+			}
+			if strings.Contains(text, "Newer reporting may exist") != tc.stale {
+				t.Errorf("%v after as-of, %q: stale notice shown = %v, want %v", tc.after, q, !tc.stale, tc.stale)
+			}
+			card := r.Kind == bot.KindCountry || r.Kind == bot.KindTopic
+			if strings.Contains(text, "Report a wrong fact: https://example.org/fix") != card {
+				t.Errorf("%q (%s): corrections line shown = %v, want %v", q, r.Kind, !card, card)
+			}
+		}
+	}
+	if r := testBot().Handle(context.Background(), bot.Query{Text: "about"}); !strings.Contains(r.Text(), "https://example.org/corrections") {
+		t.Errorf("about does not say where to report a wrong fact:\n%s", r.Text())
 	}
 }

@@ -39,12 +39,9 @@ func source(src *knowledge.Source) Source {
 	if src.Via != "" {
 		outlet += " (via " + src.Via + ")"
 	}
-	if src.Low {
-		outlet += " (low reliability)"
-	}
-	s := Source{ID: src.ID, Outlet: outlet, Title: src.Title}
+	s := Source{ID: src.ID, Outlet: outlet, Title: src.Title, Low: src.Low}
 	if src.Date.Known() {
-		s.Date = src.Date.String()
+		s.Date, s.DateISO = src.Date.String(), src.Date.ISO()
 	}
 	if len(src.URLs) > 0 {
 		s.URL = src.URLs[0]
@@ -76,7 +73,7 @@ func (c *cites) facts(fs []knowledge.Fact) []string {
 func (c *cites) events(ev []knowledge.Event) []Event {
 	out := make([]Event, 0, len(ev))
 	for _, e := range ev {
-		out = append(out, Event{Date: e.Date.String(), Text: c.fact(e.Fact)})
+		out = append(out, Event{Date: e.Date.String(), DateISO: e.Date.ISO(), Text: c.fact(e.Fact)})
 	}
 	return out
 }

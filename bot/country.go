@@ -33,7 +33,7 @@ func (b *Bot) countryCard(c *knowledge.Country) Reply {
 		Status:   string(c.Status),
 		Disputed: c.Disputed,
 		Summary:  c.Summary,
-		Country:  &Country{Code: c.Code, Name: c.Name, Status: string(c.Status)},
+		Country:  countryOf(c),
 	}
 	accepts := ci.facts(c.Accepts)
 	for _, g := range c.Groups {
@@ -93,6 +93,11 @@ func keyDates(c *knowledge.Country) []string {
 		out = append(out, e.Date.String()+": "+string(e.Status))
 	}
 	return out
+}
+
+// countryOf identifies a country on record in an answer.
+func countryOf(c *knowledge.Country) *Country {
+	return &Country{Code: c.Code, Name: c.Name, Status: string(c.Status), Disputed: c.Disputed}
 }
 
 func countryResult(c *knowledge.Country) Result {

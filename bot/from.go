@@ -30,10 +30,11 @@ func (b *Bot) from(arg string) Reply {
 	ci := newCites(b.store)
 	for _, h := range hits {
 		res := countryResult(h.Country)
-		res.Event = "agreed"
+		res.Stage, res.Event = "agreed", "agreed"
 		if h.Received {
-			res.Event = "received"
+			res.Stage, res.Event = "received", "received"
 			if h.Count > 0 {
+				res.Count, res.HasCount = h.Count, true
 				res.Event += fmt.Sprintf(" (%d)", h.Count)
 			}
 		}

@@ -28,8 +28,16 @@ func (b *Bot) about() Reply {
 		Fields: []Field{
 			{Name: "Facts as of", Items: []string{fmt.Sprintf("%s, the newest dated item in the data. Developments after that date are not covered: a status may have changed since.", b.asOf)}},
 			{Name: "Where the facts come from", Items: []string{"Checked fact sheets restated in plain words; every fact is tied to its sources (news outlets, government statements, court records, NGO reports). Weak, single-source and unconfirmed claims are marked as such, and conflicting reports are shown side by side."}},
-			{Name: "Report a wrong or missing fact", Items: []string{b.opts.ReportTo}},
+			{Name: "Report a wrong or missing fact", Items: []string{b.reportTo()}},
 			{Name: "Version", Items: []string{b.opts.Version}},
 		},
 	}
+}
+
+// reportTo says where to report a wrong fact.
+func (b *Bot) reportTo() string {
+	if b.opts.CorrectionsURL == "" {
+		return "Tell whoever runs this bot, with the fact, the country and a source; the maintainers correct the data and the fix ships with the next release."
+	}
+	return b.opts.CorrectionsURL + " (with the fact, the country and a source)"
 }

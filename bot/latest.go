@@ -26,7 +26,7 @@ func (b *Bot) latest(arg string) Reply {
 	case knowledge.MatchCountry:
 		r := b.events(b.store.LatestFor(m.Code, latestN))
 		r.Title = "Newest events: " + m.Name
-		r.Country = &Country{Code: m.Code, Name: m.Name, Status: string(m.Country.Status)}
+		r.Country = countryOf(m.Country)
 		return r
 	case knowledge.MatchNoData:
 		return b.noAgreement(m.Code, m.Name)
@@ -42,6 +42,7 @@ func (b *Bot) since(arg string) Reply {
 		return b.help(fmt.Sprintf("since needs a date as YYYY-MM-DD, e.g. since 2026-01-01; %q is not one.", clip(arg, 40)))
 	}
 	r := b.events(b.store.Since(day))
+	r.Kind = KindSince
 	r.Title = fmt.Sprintf("Events since %s (%d)", day.Format("2006-01-02"), len(r.Results))
 	r.Summary = "Newest first. An event known only to the month or year counts from its first possible day."
 	return r
@@ -51,7 +52,7 @@ func (b *Bot) events(hits []knowledge.EventHit) Reply {
 	r := Reply{Kind: KindLatest}
 	ci := newCites(b.store)
 	for _, h := range hits {
-		res := Result{Date: h.Event.Date.String(), Event: ci.fact(h.Event.Fact)}
+		res := Result{Date: h.Event.Date.String(), DateISO: h.Event.Date.ISO(), Event: ci.fact(h.Event.Fact)}
 		if h.Country != nil {
 			res.Code, res.Name, res.Status, res.Disputed = h.Country.Code, h.Country.Name, string(h.Country.Status), h.Country.Disputed
 		} else {

@@ -21,7 +21,8 @@ const (
 	KindSearch      Kind = "search"       // full-text search hits
 	KindFrom        Kind = "from"         // countries that took people of a nationality
 	KindSources     Kind = "sources"      // the sources, for one country or all
-	KindLatest      Kind = "latest"       // newest events (latest, since)
+	KindLatest      Kind = "latest"       // newest events (latest)
+	KindSince       Kind = "since"        // events on or after a date (since)
 	KindAbout       Kind = "about"        // what the bot covers
 	KindHelp        Kind = "help"         // usage, possibly after a stated problem
 	KindRateLimited Kind = "rate_limited" // too many questions: a friendly private note
@@ -77,8 +78,14 @@ type Reply struct {
 	Suggestions []Suggestion
 	Sources     []Source
 
-	Country *Country // for country and no_agreement answers
+	Country *Country // the country the answer is about, if one
 	AsOf    string   // YYYY-MM-DD, the data's as-of date
+	Age     string   // how old the facts are, from the bot's clock: "8 months ago"
+	Stale   bool     // the facts are more than StaleAfter old: newer reporting may exist
+
+	// Corrections is where to report a wrong fact, shown at the foot of
+	// full cards; "" elsewhere.
+	Corrections string
 
 	// More lists commands that show what a short rendering leaves out,
 	// e.g. {"all sources", "sources uganda"}. Renderers that must shorten
@@ -96,10 +103,13 @@ type Field struct {
 }
 
 // Event is one dated line of a timeline. Date is already formatted exactly as
-// precisely as it is known ("2025-08", "mid-August 2025", "date unknown").
+// precisely as it is known ("2025-08", "mid-August 2025", "date unknown");
+// DateISO is the same date in ISO 8601 at its precision ("2025-08"), or ""
+// when unknown.
 type Event struct {
-	Date string
-	Text string
+	Date    string
+	DateISO string
+	Text    string
 }
 
 // Result is one row of a list, search, from or latest answer.
@@ -108,8 +118,12 @@ type Result struct {
 	Name     string
 	Status   string // headline status word
 	Disputed bool
-	Date     string // latest: the event's date
-	Event    string // latest: the event; from: "received" or "agreed"
+	Date     string // latest, since, from: the date as people say it
+	DateISO  string // the same date in ISO 8601 at its precision, "" when unknown
+	Event    string // latest, since: the event; from: what was agreed or received, with citations
+	Stage    string // from: "received" or "agreed"
+	Count    int    // from: how many, when HasCount
+	HasCount bool
 	Snippet  string // search: the matching sentence
 	Group    string // list: the status heading it belongs to
 }
@@ -122,18 +136,21 @@ type Suggestion struct {
 
 // Source is a citation as shown to users.
 type Source struct {
-	ID     string
-	Outlet string
-	Title  string
-	Date   string
-	URL    string
+	ID      string
+	Outlet  string // the outlet, and the host it was read on when that differs
+	Title   string
+	Date    string // as people say it
+	DateISO string // ISO 8601 at its precision, "" when unknown
+	URL     string
+	Low     bool // of low reliability
 }
 
 // Country identifies the country an answer is about.
 type Country struct {
-	Code   string
-	Name   string
-	Status string // "none" for no_agreement
+	Code     string
+	Name     string
+	Status   string // "none" for no_agreement
+	Disputed bool
 }
 
 // More points to a command that shows the rest of an answer.
@@ -174,10 +191,14 @@ func (f CompleterFunc) Complete(ctx context.Context, prefix string) []Choice { r
 // Text renders the reply as plain text, for the console, `ask`, and the
 // notification fallbacks of the chat platforms.
 func (r Reply) Text() string {
-	if r.text != "" && r.Notice == "" {
-		return r.text
+	body := r.text
+	if body == "" || r.Notice != "" {
+		body = r.render()
 	}
-	return r.render()
+	if f := r.Footer(); f != "" {
+		return body + "\n" + f + "\n"
+	}
+	return body
 }
 
 func (r Reply) render() string {
@@ -248,10 +269,34 @@ func (r Reply) render() string {
 			fmt.Fprintf(&b, "More: %s: %s\n", m.Label, m.Command)
 		}
 	}
-	if r.AsOf != "" {
-		fmt.Fprintf(&b, "\nFacts as of %s.\n", r.AsOf)
-	}
 	return strings.TrimLeft(b.String(), "\n")
+}
+
+// Footer is the last lines of an answer that carries facts: the as-of
+// date with the facts' age, a notice when they are old, and where to
+// report a wrong fact on full cards. It is "" for answers without a date.
+func (r Reply) Footer() string {
+	if r.AsOf == "" {
+		return ""
+	}
+	var b strings.Builder
+	b.WriteString("Facts as of ")
+	b.WriteString(r.AsOf)
+	if r.Age != "" {
+		b.WriteString(", ")
+		b.WriteString(r.Age)
+	}
+	b.WriteString(".")
+	if r.Stale {
+		b.WriteString("\nNewer reporting may exist: nothing after ")
+		b.WriteString(r.AsOf)
+		b.WriteString(" is covered.")
+	}
+	if r.Corrections != "" {
+		b.WriteString("\nReport a wrong fact: ")
+		b.WriteString(r.Corrections)
+	}
+	return b.String()
 }
 
 // Line renders a result as one line of plain text.
@@ -280,9 +325,17 @@ func (res Result) Line() string {
 	return b.String()
 }
 
+// OutletLabel is the outlet as shown, marked when of low reliability.
+func (s Source) OutletLabel() string {
+	if s.Low {
+		return s.Outlet + " (low reliability)"
+	}
+	return s.Outlet
+}
+
 // Line renders a source as one line of plain text: outlet, title, date, URL.
 func (s Source) Line() string {
-	parts := []string{s.Outlet}
+	parts := []string{s.OutletLabel()}
 	if s.Title != "" {
 		parts = append(parts, "\""+s.Title+"\"")
 	}

@@ -35,7 +35,10 @@ const (
 	repoRoot    = ".."
 	buildScript = "build.sh"
 	// The exact build command of the issue, as the script writes it.
-	buildCommand = `CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o "$out" ./cmd/agreementbot`
+	buildCommand = `CGO_ENABLED=0 go build -trimpath -ldflags="-s -w -X main.version=$version" -o "$out" ./cmd/agreementbot`
+	// The version the context build stamps, as docker build --build-arg
+	// VERSION=... would.
+	contextVersion = "1.2.3-context"
 	// What the Dockerfile's build stage must run, word for word.
 	dockerBuildStep = "sh deploy/build.sh /out/agreementbot"
 	binaryInImage   = "/agreementbot"
@@ -177,6 +180,9 @@ func TestDockerfile(t *testing.T) {
 
 	if !strings.HasPrefix(build.image, "golang:1.26") {
 		t.Errorf("Dockerfile: build stage FROM %q, want golang:1.26 (the go.mod version)", build.image)
+	}
+	if !slices.ContainsFunc(build.all("ARG"), func(in instruction) bool { return in.args == "VERSION" }) {
+		t.Error("Dockerfile: build stage has no ARG VERSION: the image would not know its version")
 	}
 	runs := build.all("RUN")
 	if !slices.ContainsFunc(runs, func(in instruction) bool { return in.args == dockerBuildStep }) {
@@ -349,6 +355,10 @@ func TestBuildFromDockerContext(t *testing.T) {
 		t.Error(err)
 	}
 	runEmbeddedCheck(t, bin)
+	out, err := exec.Command(bin, "version").Output()
+	if err != nil || strings.TrimSpace(string(out)) != contextVersion {
+		t.Errorf("%s version = %q, %v; want the VERSION build argument %q", bin, out, err, contextVersion)
+	}
 }
 
 var contextBuild struct {
@@ -443,9 +453,17 @@ func buildFromContext(t *testing.T, tmp string) (string, error) {
 	f := strings.Fields(dockerBuildStep)
 	f[len(f)-1] = out // the image's /out/agreementbot
 	cmd := exec.Command(f[0], f[1:]...)
-	cmd.Dir = src // WORKDIR /src
+	cmd.Dir = src                                             // WORKDIR /src
+	cmd.Env = append(os.Environ(), "VERSION="+contextVersion) // ARG VERSION
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("%s in the build context: %v\n%s", strings.Join(f, " "), err, b)
+	}
+	// Without the build argument the build stops rather than say "dev".
+	bare := exec.Command(f[0], f[1:]...)
+	bare.Dir = src
+	bare.Env = slices.DeleteFunc(os.Environ(), func(kv string) bool { return strings.HasPrefix(kv, "VERSION=") })
+	if b, err := bare.CombinedOutput(); err == nil || !strings.Contains(string(b), "VERSION") {
+		return "", fmt.Errorf("the build without VERSION and without .git succeeded or did not say why: %v\n%s", err, b)
 	}
 	return out, nil
 }

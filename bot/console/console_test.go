@@ -23,7 +23,7 @@ func TestTranscript(t *testing.T) {
 	}
 	in := strings.Join([]string{"/agreement uganda", "ugnada", "list refused", "", "France", "xyzzy", "from cuba", "quit", "never read"}, "\n")
 	var out bytes.Buffer
-	if err := console.Run(context.Background(), bot.New(store, bot.Options{Version: "test"}), strings.NewReader(in), &out, "banner"); err != nil {
+	if err := console.Run(context.Background(), bot.New(store, bot.Options{Version: "test", Now: func() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) }}), strings.NewReader(in), &out, "banner"); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/knowledge"
@@ -78,7 +79,7 @@ func TestStoreGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := bot.New(store, bot.Options{})
+	b := bot.New(store, bot.Options{Now: fixedNow})
 	for name, q := range map[string]string{"store-uganda": "uganda", "store-list-refused": "list refused", "store-from-cuba": "from cuba", "store-did-you-mean": "congo"} {
 		t.Run(name, func(t *testing.T) {
 			data := Render(b.Handle(context.Background(), bot.Query{Text: q, Platform: platform}))
@@ -470,7 +471,7 @@ func TestRenderStore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := bot.New(store, bot.Options{})
+	b := bot.New(store, bot.Options{Now: fixedNow})
 	queries := []string{"", "help", "about", "list", "list paid", "list disputed", "list nonsense", "sources", "latest",
 		"since 2025-01-01", "search children", "search deportees", "from cuba", "from venezuelans", "law", "court", "overview", "money",
 		"france", "atlantis", "@everyone [x](http://evil) **b**"}
@@ -522,3 +523,7 @@ func TestPlain(t *testing.T) {
 		}
 	}
 }
+
+// fixedNow is the clock of bots in golden tests, so the facts' age they
+// show does not change from day to day.
+func fixedNow() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) }

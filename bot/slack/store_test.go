@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/knowledge"
@@ -19,7 +20,7 @@ func storeBot(t *testing.T) *bot.Bot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return bot.New(store, bot.Options{})
+	return bot.New(store, bot.Options{Now: fixedNow})
 }
 
 // TestRenderStore renders every country and every command of the real
@@ -73,3 +74,7 @@ func TestStoreGolden(t *testing.T) {
 		})
 	}
 }
+
+// fixedNow is the clock of bots in golden tests, so the facts' age they
+// show does not change from day to day.
+func fixedNow() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) }

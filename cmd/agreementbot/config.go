@@ -44,6 +44,7 @@ var variables = []variable{
 	{"HTTP_ADDR", ":8080", false, "Address of the HTTP server (host:port; 127.0.0.1:0 picks a free port)."},
 	{"METRICS_ADDR", "", false, "Optional separate, private address for /metrics (otherwise served on HTTP_ADDR)."},
 	{"PUBLIC_URL", "", false, "Public https URL of this server, for the Slack manifest's request URLs."},
+	{"CORRECTIONS_URL", "", false, "Where people report a wrong fact (an https URL): shown by about and at the foot of every full card. Default: the issues page of the repository named by the module path."},
 	{"REPLY_VISIBILITY", "channel", false, "channel or private: who sees answers that carry facts."},
 	{"KNOWLEDGE_DIR", "", false, "Load data files from this directory instead of the embedded copy; SIGHUP reloads."},
 	{"LOG_FORMAT", "text", false, "text or json."},
@@ -79,6 +80,7 @@ type config struct {
 	DiscordShardID, DiscordShardCount                                              int
 
 	HTTPAddr, MetricsAddr, PublicURL string
+	CorrectionsURL                   string
 	Visibility                       bot.Visibility
 	KnowledgeDir                     string
 	LogFormat                        string
@@ -289,6 +291,13 @@ func loadConfig(getenv func(string) string, dotenv map[string]string) (*config, 
 	c.PublicURL = strings.TrimRight(get("PUBLIC_URL"), "/")
 	if c.PublicURL != "" && !validURL(c.PublicURL) {
 		bad("PUBLIC_URL", "want an http(s) URL, got %q", c.PublicURL)
+	}
+	c.CorrectionsURL = get("CORRECTIONS_URL")
+	if c.CorrectionsURL == "" {
+		c.CorrectionsURL = defaultCorrectionsURL()
+		c.raw["CORRECTIONS_URL"] = c.CorrectionsURL
+	} else if !validURL(c.CorrectionsURL) {
+		bad("CORRECTIONS_URL", "want an http(s) URL, got %q", c.CorrectionsURL)
 	}
 	switch v := get("REPLY_VISIBILITY"); v {
 	case "channel", "public":

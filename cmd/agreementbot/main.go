@@ -142,7 +142,7 @@ func configFailed(stderr io.Writer, err error) int {
 
 // newBot builds the bot every mode answers with.
 func newBot(cfg *config, store *knowledge.Store) *bot.Bot {
-	return bot.New(store, bot.Options{Visibility: cfg.Visibility, Version: buildVersion()})
+	return bot.New(store, bot.Options{Visibility: cfg.Visibility, Version: buildVersion(), CorrectionsURL: cfg.CorrectionsURL})
 }
 
 func loadStore(cfg *config) (*knowledge.Store, error) {
@@ -181,12 +181,51 @@ func newLogger(cfg *config, w io.Writer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(w, opts))
 }
 
+// buildVersion is the version about shows: the one deploy/build.sh stamps
+// (from git describe, or VERSION in the image build); for go build and go
+// install, the one the Go toolchain records (a module version, or the
+// commit it was built from); "dev" only when none is known.
 func buildVersion() string {
 	if version != "" {
 		return version
 	}
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
 	}
-	return "dev"
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, modified string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev == "" {
+		return "dev"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	if modified == "true" {
+		rev += "-dirty"
+	}
+	return "devel-" + rev
+}
+
+// modulePath is the module's path, for when the build records none.
+const modulePath = "github.com/agreementbot/agreementbot"
+
+// defaultCorrectionsURL is the issues page of the repository the module
+// path names.
+func defaultCorrectionsURL() string {
+	path := modulePath
+	if bi, ok := debug.ReadBuildInfo(); ok && strings.HasPrefix(bi.Main.Path, "github.com/") {
+		path = bi.Main.Path
+	}
+	return "https://" + path + "/issues"
 }

@@ -204,3 +204,18 @@ func TestExampleEnvInSync(t *testing.T) {
 		}
 	}
 }
+
+func TestAboutShowsCorrectionsAndVersion(t *testing.T) {
+	code, out, _ := runIn(t, env(), "", "ask", "about")
+	if code != 0 || !strings.Contains(out, "https://github.com/agreementbot/agreementbot/issues") {
+		t.Errorf("about without CORRECTIONS_URL = %d\n%s", code, out)
+	}
+	code, out, _ = runIn(t, env("CORRECTIONS_URL", "https://news.example/report-a-fact"), "", "ask", "uganda")
+	if code != 0 || !strings.Contains(out, "Report a wrong fact: https://news.example/report-a-fact") {
+		t.Errorf("uganda with CORRECTIONS_URL = %d\n%s", code, out)
+	}
+	code, _, errs := runIn(t, env("CORRECTIONS_URL", "not a url"), "", "ask", "uganda")
+	if code != 2 || !strings.Contains(errs, "CORRECTIONS_URL") {
+		t.Errorf("bad CORRECTIONS_URL = %d %s", code, errs)
+	}
+}
