@@ -428,6 +428,7 @@ func (a *atlas) render(s Spec, f *fonts) (*Image, error) {
 	spreadDots(ps, rect)
 
 	c := newCanvas(width, height, rgb(pageColour))
+	c.z.Reset(rect.Dx(), rect.Dy()) // the largest size it will need, allocated once
 	a.drawMap(c, sc, fr, v, ps, hl, rect)
 	drawDots(c, ps, hl, rect)
 	lay.draw(c, s, fs, ps)

@@ -11,14 +11,18 @@ import (
 type view struct {
 	name string
 	m49  string // the UN M49 area whose members frame the view; "" for the world
-	// limit, if set, clips the box framed by the members: it keeps a member
-	// that reaches far away (Russia to the Pacific, for Europe) from
-	// shrinking the region.
+	// limit, if set, clips the box framed by the members (in degrees, with
+	// longitudes around the members' mean): it keeps a member that reaches
+	// far away (Russia to the Pacific, for Europe) from shrinking the
+	// region.
 	limit *geoBox
+	// union marks a view made of other views (Latin America); ViewFor
+	// never picks it.
+	union bool
 }
 
-// views lists the views in the order Views reports them. ViewFor prefers
-// them in the order of viewPreference.
+// views lists the views in the order Views reports them. The M49 areas of
+// the views that are not unions do not overlap.
 func views() []view {
 	return []view{
 		{name: "world"},
@@ -30,16 +34,8 @@ func views() []view {
 		{name: "central-america", m49: "013"},
 		{name: "caribbean", m49: "029"},
 		{name: "south-america", m49: "005"},
-		{name: "latin-america", m49: "419"},
+		{name: "latin-america", m49: "419", union: true},
 	}
-}
-
-// viewPreference is the order in which ViewFor tries the regions: the
-// small ones first, so that Cuba is shown in the Caribbean rather than in
-// all of Latin America. Latin America is never chosen, only asked for.
-var viewPreference = [...]string{
-	"caribbean", "central-america", "south-america", "north-america",
-	"africa", "europe", "asia", "oceania",
 }
 
 func lookupView(name string) (view, bool) {
@@ -54,20 +50,18 @@ func lookupView(name string) (view, bool) {
 	return view{}, false
 }
 
-// outlying is CLDR's "Outlying Oceania" (QO), which golang.org/x/text puts
-// inside Oceania (009) although M49 does not: Antarctica, Heard Island,
-// the French Southern Territories, the Chagos, Christmas and Cocos Islands,
-// the US Minor Outlying Islands. No region view claims them.
-var outlying = language.MustParseRegion("QO")
-
 // contains reports whether the country code is a member of the view, by
-// UN M49 containment as golang.org/x/text/language knows it.
+// UN M49 containment as golang.org/x/text/language knows it. CLDR's
+// "Outlying Oceania" (QO), which x/text puts inside Oceania although M49
+// does not (Antarctica, Heard Island, the French Southern Territories, the
+// Chagos, Christmas and Cocos Islands, the US Minor Outlying Islands), is
+// in no region view.
 func (v view) contains(code string) bool {
 	if v.m49 == "" {
 		return true
 	}
 	r, err := language.ParseRegion(code)
-	if err != nil || outlying.Contains(r) {
+	if err != nil || language.MustParseRegion("QO").Contains(r) {
 		return false
 	}
 	return language.MustParseRegion(v.m49).Contains(r)
@@ -164,9 +158,9 @@ func (a *atlas) regionBox(v view) geoBox {
 
 // viewFor returns the region view of a country, or "world".
 func viewFor(code string) string {
-	for _, name := range viewPreference {
-		if v, _ := lookupView(name); v.contains(code) {
-			return name
+	for _, v := range views() {
+		if v.m49 != "" && !v.union && v.contains(code) {
+			return v.name
 		}
 	}
 	return "world"
