@@ -445,6 +445,9 @@ func (a *atlas) render(s Spec, f *fonts) (*Image, error) {
 	out.Outside = sortedKeys(outside)
 	out.Swatches = lay.swatches
 	var buf bytes.Buffer
+	// BestSpeed: on these flat-coloured maps it is about 5% larger than
+	// the default level and several times faster (the default and best
+	// levels took 0.5 s and more for a world map).
 	enc := png.Encoder{CompressionLevel: png.BestSpeed}
 	if err := enc.Encode(&buf, c.img); err != nil {
 		return nil, err
