@@ -45,8 +45,8 @@ func (b geoBox) gap(c geoBox) float64 {
 }
 
 // shift moves the box by whole turns so that its centre lies within 180°
-// of lon0. Natural Earth cuts every shape at the antimeridian, so a box
-// never straddles it.
+// of lon0. Boxes are made from unwrapped longitudes, so a shape across the
+// antimeridian (Fiji) has one box, which may pass ±180°.
 func (b geoBox) shift(lon0 float64) geoBox {
 	c := (b.minLon + b.maxLon) / 2
 	d := 360 * math.Round((c-lon0)/360)

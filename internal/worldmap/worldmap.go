@@ -9,10 +9,15 @@
 // decoded once on first use; data/README.md says where they come from.
 //
 // Categories get colours by index from the Okabe–Ito palette, which people
-// with colour-blindness can tell apart. Countries too small to see at the
-// view's scale are drawn as dots. Disputed entries are hatched. A region
-// view frames the members of a UN M49 area, as golang.org/x/text/language
-// knows them.
+// with colour-blindness can tell apart; other countries are light grey.
+// Disputed entries are hatched. Entries too small to see at the view's
+// scale are drawn as dots, pushed apart if they crowd, with a line to
+// where they belong. The legend (a swatch, label and count per category)
+// and the footer sit below the map, so they never hide any of it.
+//
+// Every view uses the Equal Earth projection. A region view is centred on
+// and cropped to the members of a UN M49 area, as golang.org/x/text/language
+// knows them, with the neighbouring land shown around it.
 package worldmap
 
 import (
@@ -41,10 +46,14 @@ type Spec struct {
 	// Highlight is set, the view is the highlighted country's region.
 	View string
 	// Highlight, if set, is a country (alpha-2) drawn with a heavy outline.
-	Highlight     string
-	Title         string
-	Footer        []string // lines at the foot, such as the data's date and sources
-	Categories    []Category
+	Highlight string
+	Title     string
+	Footer    []string // lines at the foot, such as the data's date and sources
+	// Categories are the legend's classes, at most 8 (the palette's size).
+	Categories []Category
+	// Entries are the countries to colour, each at most once. The legend
+	// counts all of them, in view or not; to count a region's only, pass
+	// only its entries.
 	Entries       []Entry
 	DisputedLabel string // legend text for hatching; "" means "Hatched: disputed"
 }
