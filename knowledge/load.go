@@ -9,7 +9,6 @@ import (
 	"path"
 	"regexp"
 	"runtime"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -226,8 +225,7 @@ func eachPair(n *yaml.Node, f func(k, v *yaml.Node) error) error {
 }
 
 // files is what the YAML decoder makes of a data directory: everything
-// Load validates, before validation. The embedded copy's is also kept
-// pre-decoded in snapshot_gen.go (see snapshot.go).
+// Load validates, before validation.
 type files struct {
 	Sources       []sourceFile
 	Nationalities nationalitiesFile
@@ -311,14 +309,8 @@ func (p *problems) addYAML(file, msg string) {
 }
 
 // Load reads, validates and indexes the data files in fsys (the embedded
-// copy from Embedded, or a directory with os.DirFS). Every problem found is
-// reported at once in a *LoadError.
-//
-// Parsing YAML dominates start-up, so when fsys holds exactly the bytes the
-// snapshot was made from (the embedded copy, unless someone edited it
-// without regenerating the snapshot), the decoded files are taken from the
-// snapshot instead (see snapshot.go). Everything after parsing, every
-// validation included, runs either way.
+// copy from Embedded, or a directory with os.DirFS); both are read the same
+// way. Every problem found is reported at once in a *LoadError.
 func Load(fsys fs.FS) (*Store, error) {
 	go regionTables() // needed at the end of build; meanwhile, on another core
 	var p problems
@@ -326,22 +318,7 @@ func Load(fsys fs.FS) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	var s *Store
-	if len(p.list) == 0 && slices.Equal(raw.names, snapshotNames) {
-		// Probably the embedded files: build from the snapshot while another
-		// core checks that it really applies.
-		same := make(chan bool, 1)
-		go func() { same <- raw.digest() == snapshotDigest }()
-		var sp problems
-		if s = build(&snapshot, &sp); <-same {
-			p = sp
-		} else {
-			s = nil
-		}
-	}
-	if s == nil {
-		s = build(raw.decode(&p), &p)
-	}
+	s := build(raw.decode(&p), &p)
 	if len(p.list) > 0 {
 		sort.SliceStable(p.list, func(i, j int) bool {
 			if p.list[i].File != p.list[j].File {
@@ -357,7 +334,6 @@ func Load(fsys fs.FS) (*Store, error) {
 // rawDir is a data directory's listing; files are read when needed.
 type rawDir struct {
 	fsys      fs.FS
-	names     []string // every entry, in directory order
 	listed    map[string]bool
 	countries []string // country file names, in directory order
 }
@@ -372,7 +348,6 @@ func readDir(fsys fs.FS, p *problems) (*rawDir, error) {
 	have := map[string]bool{}
 	for _, e := range entries {
 		name := e.Name()
-		r.names = append(r.names, name)
 		r.listed[name] = true
 		switch {
 		case e.IsDir() || !strings.HasSuffix(name, ".yaml"):
@@ -391,11 +366,6 @@ func readDir(fsys fs.FS, p *problems) (*rawDir, error) {
 		}
 	}
 	return r, nil
-}
-
-// files lists every file decode reads, in the order the digest takes them.
-func (r *rawDir) files() []string {
-	return append([]string{sourcesFile, nationalitiesName, topicsFile}, r.countries...)
 }
 
 // decode parses the files strictly, in parallel (YAML parsing dominates
