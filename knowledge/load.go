@@ -2,6 +2,9 @@ package knowledge
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -9,6 +12,7 @@ import (
 	"path"
 	"regexp"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -231,6 +235,7 @@ type files struct {
 	Nationalities nationalitiesFile
 	Topics        []topicFile
 	Countries     []namedCountry // in file name order
+	Digest        string         // of the bytes decoded; see Store.Digest
 }
 
 type namedCountry struct {
@@ -369,13 +374,15 @@ func readDir(fsys fs.FS, p *problems) (*rawDir, error) {
 }
 
 // decode parses the files strictly, in parallel (YAML parsing dominates
-// start-up). A file that cannot be parsed at all is left out of the result
-// with its problems noted; problems come out in file order.
+// start-up), and hashes the bytes it read for the digest. A file that
+// cannot be parsed at all is left out of the result with its problems
+// noted; problems come out in file order.
 func (r *rawDir) decode(p *problems) *files {
 	f := &files{}
 	type job struct {
 		name string
 		v    any
+		data []byte // nil if the file could not be read
 		ok   bool
 		p    problems
 	}
@@ -403,11 +410,29 @@ func (r *rawDir) decode(p *problems) *files {
 			case err != nil:
 				j.p.add(j.name, 0, "cannot read: %v", err)
 			default:
+				j.data = b
 				j.ok = j.p.decodeStrict(j.name, b, j.v)
 			}
 		}()
 	}
 	wg.Wait()
+	h := sha256.New()
+	var n [8]byte
+	field := func(b []byte) {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	// By name, not in listing or goroutine order, so that the same files
+	// give the same digest wherever they are read.
+	byName := slices.SortedFunc(slices.Values(jobs), func(a, b *job) int { return strings.Compare(a.name, b.name) })
+	for _, j := range byName {
+		if j.data != nil {
+			field([]byte(j.name))
+			field(j.data)
+		}
+	}
+	f.Digest = hex.EncodeToString(h.Sum(nil)[:digestLen/2])
 	okCountry := map[string]bool{}
 	for _, j := range jobs {
 		p.list = append(p.list, j.p.list...)
@@ -436,9 +461,13 @@ func (r *rawDir) decode(p *problems) *files {
 	return f
 }
 
+// digestLen is the length of Store.Digest in hex digits.
+const digestLen = 8
+
 // build validates decoded files and builds the store from them.
 func build(f *files, p *problems) *Store {
 	s := &Store{
+		digest:     f.Digest,
 		byCode:     map[string]*Country{},
 		topicByID:  map[string]*Topic{},
 		sourceByID: map[string]*Source{},

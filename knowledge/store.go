@@ -186,6 +186,7 @@ type Store struct {
 	demonymIndex map[string]string   // folded word -> code
 	groups       map[string]namedGroup
 	asOf         Date
+	digest       string
 
 	quick      map[string]nameEntry // data, topic and English names: enough to validate and for most answers
 	codes      map[string]string    // lower-case alpha-2 or alpha-3 -> alpha-2
@@ -225,6 +226,21 @@ func (s *Store) Sources() []*Source { return slices.Clip(s.sources) }
 
 // AsOf is the newest dated item in the data.
 func (s *Store) AsOf() Date { return s.asOf }
+
+// Digest identifies the data the store was loaded from: eight lower-case
+// hex digits, the start of a SHA-256 of the data files' names and bytes,
+// taken in name order. The same files give the same digest wherever they
+// are loaded (embedded or from a directory, on every replica, whatever the
+// directory's order), and a change to any byte of them gives another, with
+// the odds of a clash for two versions about one in four billion. Only the
+// files Load reads count: README.md and anything else not named .yaml play
+// no part.
+//
+// Use it where something derived from the data must not outlive it: in
+// cache keys; in button keys and URLs that a later request comes back
+// with, so that one made from other data is recognised as stale; and in
+// about, so that an operator can tell which data each replica serves.
+func (s *Store) Digest() string { return s.digest }
 
 // AsOfTime is AsOf as a time, for metrics.
 func (s *Store) AsOfTime() time.Time { return s.asOf.Earliest() }
