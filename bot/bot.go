@@ -79,7 +79,9 @@ func (b *Bot) finish(r Reply) Reply {
 // would otherwise wait for: the store's name and search indexes, and
 // every card. It returns at once. A one-shot answer (ask) skips it.
 func (b *Bot) Warm() {
-	b.store.Warm()
+	// The indexes serve every later answer for as long as the store is in
+	// use, so nothing here has reason to stop their build.
+	b.store.Warm(context.Background())
 	go func() {
 		for _, c := range b.cards {
 			c.get()

@@ -188,17 +188,19 @@ type Store struct {
 	asOf         Date
 	digest       string
 
-	quick      map[string]nameEntry // data, topic and English names: enough to validate and for most answers
-	codes      map[string]string    // lower-case alpha-2 or alpha-3 -> alpha-2
-	english    map[string]string    // code -> CLDR English name
-	buildOnce  sync.Once            // starts the build of names and search (Warm)
-	deriveOnce sync.Once            // builds from and events (derive)
-	indexed    chan struct{}        // closed when names and search are built
-	names      *nameIndex
-	search     *searchIndex
-	from       map[string][]FromHit // nationality code -> countries
-	events     []EventHit           // dated events, newest first
-	paid       []*Country
+	quick       map[string]nameEntry // data, topic and English names: enough to validate and for most answers
+	codes       map[string]string    // lower-case alpha-2 or alpha-3 -> alpha-2
+	english     map[string]string    // code -> CLDR English name
+	namesMu     sync.Mutex           // held while names is built
+	searchMu    sync.Mutex           // held while search is built
+	indexedOnce sync.Once            // closes indexed
+	deriveOnce  sync.Once            // builds from and events (derive)
+	indexed     chan struct{}        // closed when names and search are built
+	names       *nameIndex           // set once, under namesMu; read after indexed is closed
+	search      *searchIndex         // set once, under searchMu; read after indexed is closed
+	from        map[string][]FromHit // nationality code -> countries
+	events      []EventHit           // dated events, newest first
+	paid        []*Country
 }
 
 type namedGroup struct {
