@@ -204,7 +204,7 @@ func (b *Bot) list(arg string) Reply {
 	case arg == "" || arg == "all":
 		r.Title = fmt.Sprintf("Countries on record (%d)", len(all))
 		r.Summary = "Grouped by headline status: the furthest stage reached."
-		for _, st := range knowledge.Statuses {
+		for _, st := range knowledge.Statuses() {
 			var group []*knowledge.Country
 			for _, c := range all {
 				if c.Status == st {
@@ -252,7 +252,7 @@ func (b *Bot) list(arg string) Reply {
 
 func statusWords() string {
 	var w []string
-	for _, s := range knowledge.Statuses {
+	for _, s := range knowledge.Statuses() {
 		w = append(w, string(s))
 	}
 	return strings.Join(w, ", ")

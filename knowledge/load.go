@@ -813,7 +813,7 @@ func (s *Store) loadTopic(p *problems, f topicFile) {
 
 func statusList() string {
 	var b []string
-	for _, s := range Statuses {
+	for _, s := range Statuses() {
 		b = append(b, string(s))
 	}
 	return strings.Join(b, ", ")

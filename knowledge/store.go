@@ -22,8 +22,11 @@ const (
 	Special   Status = "special"
 )
 
-// Statuses is the whole vocabulary, in display order.
-var Statuses = []Status{Received, Signed, Agreed, Announced, Requested, Refused, Ended, Special}
+// Statuses returns the whole vocabulary, in display order. The slice is
+// the caller's own: changing it changes nothing else.
+func Statuses() []Status {
+	return []Status{Received, Signed, Agreed, Announced, Requested, Refused, Ended, Special}
+}
 
 // Meaning explains a status in a few words.
 func (s Status) Meaning() string {
@@ -50,10 +53,9 @@ func (s Status) Meaning() string {
 
 // Valid reports whether s is in the vocabulary.
 func (s Status) Valid() bool {
-	for _, v := range Statuses {
-		if s == v {
-			return true
-		}
+	switch s {
+	case Received, Signed, Agreed, Announced, Requested, Refused, Ended, Special:
+		return true
 	}
 	return false
 }
