@@ -83,7 +83,7 @@ func (b *Bot) finish(r Reply) Reply {
 // would otherwise wait for: the store's name and search indexes, and
 // every card. It returns at once. A one-shot answer (ask) skips it.
 func (b *Bot) Warm(ctx context.Context) {
-	b.store.Warm()
+	b.store.Warm(ctx)
 	go func() {
 		for _, c := range b.cards {
 			if ctx.Err() != nil {

@@ -36,7 +36,7 @@ const (
 // listWords are the arguments list accepts: every status, paid, disputed.
 func listWords() []string {
 	var w []string
-	for _, s := range knowledge.Statuses {
+	for _, s := range knowledge.Statuses() {
 		w = append(w, string(s))
 	}
 	return append(w, listPaid, listDisputed)

@@ -17,7 +17,7 @@ func (b *Bot) list(arg string) Reply {
 	case arg == "" || arg == listAll:
 		r.Title = fmt.Sprintf("Countries on record (%d)", len(all))
 		r.Summary = "Grouped by headline status: the furthest stage reached."
-		for _, st := range knowledge.Statuses {
+		for _, st := range knowledge.Statuses() {
 			var group []*knowledge.Country
 			for _, c := range all {
 				if c.Status == st {

@@ -4,11 +4,9 @@
 // indexes for lookup, typo-tolerant name resolution, full-text search,
 // nationality queries and "what's new".
 //
-// Load validates everything and builds what validation and exact lookups
-// need; the larger indexes are built once, on first use or in the
-// background after Warm. For the embedded files Load skips YAML parsing by
-// taking snapshot_gen.go, which go generate ./knowledge keeps equal to the
-// data (see snapshot.go).
+// Load decodes the YAML (the embedded copy exactly as a directory), validates
+// everything and builds what validation and exact lookups need; the larger
+// indexes are built once, on first use or in the background after Warm.
 //
 // It knows nothing of chat platforms, replies or logging; the bot package
 // turns what it finds into answers. A Store is immutable once loaded, so it

@@ -3,6 +3,7 @@ package knowledge_test
 import (
 	"fmt"
 	"log"
+	"os"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 )
@@ -54,4 +55,22 @@ func ExampleDate_String() {
 	// date unknown
 	// about 2025-08
 	// mid-August 2025
+}
+
+// The digest names the data a store holds: the embedded files and the same
+// files in a directory (KNOWLEDGE_DIR, on any replica) have the same one.
+// Put it in cache keys and in button keys, e.g. "more:"+s.Digest()+":UG",
+// so that nothing made from other data is taken for current after a
+// reload, and show it in about.
+func ExampleStore_Digest() {
+	embedded, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, err := knowledge.Load(os.DirFS("data"))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(len(embedded.Digest()), embedded.Digest() == dir.Digest())
+	// Output: 8 true
 }

@@ -1,8 +1,10 @@
 package knowledge_test
 
 import (
+	"io/fs"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 )
@@ -22,4 +24,23 @@ func store(tb testing.TB) *knowledge.Store {
 		tb.Fatalf("Load(Embedded()) failed: %v", err)
 	}
 	return s
+}
+
+// embeddedCopy returns the embedded data files as an in-memory file system
+// that a test may edit.
+func embeddedCopy(tb testing.TB) fstest.MapFS {
+	tb.Helper()
+	m := fstest.MapFS{}
+	entries, err := fs.ReadDir(knowledge.Embedded(), ".")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, e := range entries {
+		b, err := fs.ReadFile(knowledge.Embedded(), e.Name())
+		if err != nil {
+			tb.Fatal(err)
+		}
+		m[e.Name()] = &fstest.MapFile{Data: b}
+	}
+	return m
 }

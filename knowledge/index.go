@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"context"
 	"slices"
 	"sort"
 	"time"
@@ -82,26 +83,40 @@ func (s *Store) newest() Date {
 }
 
 // Warm starts building the two big indexes (names in nine languages with
-// typo and prefix indexes, and full-text search) in the background and
-// returns at once. They validate nothing, so Load leaves them out: a
-// one-shot exact answer never needs them. Long-running modes call Warm
-// right after Load so the first misspelt name or search does not wait;
-// without it, the first lookup that needs them builds them. Either way
-// they are built once and are read-only afterwards.
-func (s *Store) Warm() {
-	s.buildOnce.Do(func() {
-		go s.derive()
-		go func() {
-			done := make(chan struct{})
-			go func() {
-				s.buildSearch()
-				close(done)
-			}()
-			s.buildNames()
-			<-done
-			close(s.indexed)
-		}()
-	})
+// typo and prefix indexes, and full-text search) and the from and event
+// lists in the background, and returns at once. They validate nothing, so
+// Load leaves them out: a one-shot exact answer never needs them.
+// Long-running modes call Warm right after Load so the first misspelt name
+// or search does not wait; without it, the first lookup that needs them
+// builds them. Either way they are built once and are read-only afterwards.
+//
+// When ctx is done the build stops at its next check, keeping nothing
+// half-built; whatever is missing is built by a later Warm or by the first
+// lookup that needs it.
+func (s *Store) Warm(ctx context.Context) {
+	if ctx.Err() != nil {
+		return
+	}
+	go func() {
+		if ctx.Err() == nil {
+			s.derive()
+		}
+	}()
+	go s.buildIndexes(ctx)
+}
+
+// buildIndexes builds the name and search indexes, on two cores, unless
+// they are built already, and reports whether both are there. Indexed is
+// closed once they are.
+func (s *Store) buildIndexes(ctx context.Context) bool {
+	search := make(chan bool, 1)
+	go func() { search <- s.buildSearch(ctx) }()
+	names := s.buildNames(ctx)
+	if !<-search || !names {
+		return false
+	}
+	s.indexedOnce.Do(func() { close(s.indexed) })
+	return true
 }
 
 // Indexed is closed once the big indexes are built, after Warm or after a
@@ -109,11 +124,14 @@ func (s *Store) Warm() {
 // takes traffic only when every answer is quick.
 func (s *Store) Indexed() <-chan struct{} { return s.indexed }
 
-// waitIndexed makes sure the big indexes are built, building them if
-// nobody has asked yet, and waits for them.
+// waitIndexed makes sure the big indexes are built: at once if they are,
+// otherwise by building them here, or waiting for a build under way.
 func (s *Store) waitIndexed() {
-	s.Warm()
-	<-s.indexed
+	select {
+	case <-s.indexed:
+	default:
+		s.buildIndexes(context.Background())
+	}
 }
 
 // checkOrder requires a timeline to be oldest first, as written: an event

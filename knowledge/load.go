@@ -2,6 +2,9 @@ package knowledge
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -226,13 +229,13 @@ func eachPair(n *yaml.Node, f func(k, v *yaml.Node) error) error {
 }
 
 // files is what the YAML decoder makes of a data directory: everything
-// Load validates, before validation. The embedded copy's is also kept
-// pre-decoded in snapshot_gen.go (see snapshot.go).
+// Load validates, before validation.
 type files struct {
 	Sources       []sourceFile
 	Nationalities nationalitiesFile
 	Topics        []topicFile
 	Countries     []namedCountry // in file name order
+	Digest        string         // of the bytes decoded; see Store.Digest
 }
 
 type namedCountry struct {
@@ -311,14 +314,8 @@ func (p *problems) addYAML(file, msg string) {
 }
 
 // Load reads, validates and indexes the data files in fsys (the embedded
-// copy from Embedded, or a directory with os.DirFS). Every problem found is
-// reported at once in a *LoadError.
-//
-// Parsing YAML dominates start-up, so when fsys holds exactly the bytes the
-// snapshot was made from (the embedded copy, unless someone edited it
-// without regenerating the snapshot), the decoded files are taken from the
-// snapshot instead (see snapshot.go). Everything after parsing, every
-// validation included, runs either way.
+// copy from Embedded, or a directory with os.DirFS); both are read the same
+// way. Every problem found is reported at once in a *LoadError.
 func Load(fsys fs.FS) (*Store, error) {
 	go regionTables() // needed at the end of build; meanwhile, on another core
 	var p problems
@@ -326,22 +323,7 @@ func Load(fsys fs.FS) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	var s *Store
-	if len(p.list) == 0 && slices.Equal(raw.names, snapshotNames) {
-		// Probably the embedded files: build from the snapshot while another
-		// core checks that it really applies.
-		same := make(chan bool, 1)
-		go func() { same <- raw.digest() == snapshotDigest }()
-		var sp problems
-		if s = build(&snapshot, &sp); <-same {
-			p = sp
-		} else {
-			s = nil
-		}
-	}
-	if s == nil {
-		s = build(raw.decode(&p), &p)
-	}
+	s := build(raw.decode(&p), &p)
 	if len(p.list) > 0 {
 		sort.SliceStable(p.list, func(i, j int) bool {
 			if p.list[i].File != p.list[j].File {
@@ -357,7 +339,6 @@ func Load(fsys fs.FS) (*Store, error) {
 // rawDir is a data directory's listing; files are read when needed.
 type rawDir struct {
 	fsys      fs.FS
-	names     []string // every entry, in directory order
 	listed    map[string]bool
 	countries []string // country file names, in directory order
 }
@@ -372,7 +353,6 @@ func readDir(fsys fs.FS, p *problems) (*rawDir, error) {
 	have := map[string]bool{}
 	for _, e := range entries {
 		name := e.Name()
-		r.names = append(r.names, name)
 		r.listed[name] = true
 		switch {
 		case e.IsDir() || !strings.HasSuffix(name, ".yaml"):
@@ -393,19 +373,16 @@ func readDir(fsys fs.FS, p *problems) (*rawDir, error) {
 	return r, nil
 }
 
-// files lists every file decode reads, in the order the digest takes them.
-func (r *rawDir) files() []string {
-	return append([]string{sourcesFile, nationalitiesName, topicsFile}, r.countries...)
-}
-
 // decode parses the files strictly, in parallel (YAML parsing dominates
-// start-up). A file that cannot be parsed at all is left out of the result
-// with its problems noted; problems come out in file order.
+// start-up), and hashes the bytes it read for the digest. A file that
+// cannot be parsed at all is left out of the result with its problems
+// noted; problems come out in file order.
 func (r *rawDir) decode(p *problems) *files {
 	f := &files{}
 	type job struct {
 		name string
 		v    any
+		data []byte // nil if the file could not be read
 		ok   bool
 		p    problems
 	}
@@ -433,11 +410,29 @@ func (r *rawDir) decode(p *problems) *files {
 			case err != nil:
 				j.p.add(j.name, 0, "cannot read: %v", err)
 			default:
+				j.data = b
 				j.ok = j.p.decodeStrict(j.name, b, j.v)
 			}
 		}()
 	}
 	wg.Wait()
+	h := sha256.New()
+	var n [8]byte
+	field := func(b []byte) {
+		binary.LittleEndian.PutUint64(n[:], uint64(len(b)))
+		h.Write(n[:])
+		h.Write(b)
+	}
+	// By name, not in listing or goroutine order, so that the same files
+	// give the same digest wherever they are read.
+	byName := slices.SortedFunc(slices.Values(jobs), func(a, b *job) int { return strings.Compare(a.name, b.name) })
+	for _, j := range byName {
+		if j.data != nil {
+			field([]byte(j.name))
+			field(j.data)
+		}
+	}
+	f.Digest = hex.EncodeToString(h.Sum(nil)[:digestLen/2])
 	okCountry := map[string]bool{}
 	for _, j := range jobs {
 		p.list = append(p.list, j.p.list...)
@@ -466,9 +461,13 @@ func (r *rawDir) decode(p *problems) *files {
 	return f
 }
 
+// digestLen is the length of Store.Digest in hex digits.
+const digestLen = 8
+
 // build validates decoded files and builds the store from them.
 func build(f *files, p *problems) *Store {
 	s := &Store{
+		digest:     f.Digest,
 		byCode:     map[string]*Country{},
 		topicByID:  map[string]*Topic{},
 		sourceByID: map[string]*Source{},
@@ -814,7 +813,7 @@ func (s *Store) loadTopic(p *problems, f topicFile) {
 
 func statusList() string {
 	var b []string
-	for _, s := range Statuses {
+	for _, s := range Statuses() {
 		b = append(b, string(s))
 	}
 	return strings.Join(b, ", ")

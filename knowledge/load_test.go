@@ -576,10 +576,10 @@ func (b brokenFS) ReadFile(name string) ([]byte, error) {
 }
 
 // TestLoadListedButUnreadable: a file in the listing that cannot be read is
-// a problem, never silently left out; also for a copy of the embedded data,
-// whose listing matches the snapshot's.
+// a problem, never silently left out, in a small data set and in a copy of
+// the embedded one.
 func TestLoadListedButUnreadable(t *testing.T) {
-	embedded := knowledge.EmbeddedCopy(t)
+	embedded := embeddedCopy(t)
 	for _, tc := range []struct {
 		name string
 		fsys fstest.MapFS
@@ -590,5 +590,30 @@ func TestLoadListedButUnreadable(t *testing.T) {
 				t.Errorf("%s, %s unreadable: Load = %v, want %s: cannot read", tc.name, broken, err, broken)
 			}
 		}
+	}
+}
+
+// TestLoadEditedCopy: an edit to a copy of the embedded files shows in the
+// store, and an edit that breaks a rule fails loading, named by file.
+func TestLoadEditedCopy(t *testing.T) {
+	edited := embeddedCopy(t)
+	ug := string(edited["ug.yaml"].Data)
+	summary := "summary: >-\n"
+	if !strings.Contains(ug, summary) {
+		t.Fatal("ug.yaml has no folded summary to edit")
+	}
+	edited["ug.yaml"] = &fstest.MapFile{Data: []byte(strings.Replace(ug, summary, summary+"  EDITED.\n", 1))}
+	s, err := knowledge.Load(edited)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := s.Country("UG"); c == nil || !strings.HasPrefix(c.Summary, "EDITED.") {
+		t.Fatalf("Load(edited copy).Country(UG) = %+v, want the summary to start EDITED.", c)
+	}
+
+	broken := embeddedCopy(t)
+	broken["ug.yaml"] = &fstest.MapFile{Data: []byte(strings.Replace(ug, "status: signed", "status: singed", 1))}
+	if _, err := knowledge.Load(broken); err == nil || !strings.Contains(err.Error(), "ug.yaml:") || !strings.Contains(err.Error(), `"singed"`) {
+		t.Fatalf("Load(broken copy) = %v, want a ug.yaml:line problem naming \"singed\"", err)
 	}
 }

@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"cmp"
+	"context"
 	"math/bits"
 	"slices"
 	"sort"
@@ -156,14 +157,23 @@ func addName(m map[string]nameEntry, f string, e entity, prio int) {
 	}
 }
 
-// buildNames builds the full name index: the quick names plus CLDR's names
-// in every name language, the typo index and the prefix index.
-func (s *Store) buildNames() {
+// buildNames builds the full name index, unless it is built already: the
+// quick names plus CLDR's names in every name language, the typo index and
+// the prefix index. It reports false, keeping nothing, if ctx is done first.
+func (s *Store) buildNames(ctx context.Context) bool {
+	s.namesMu.Lock()
+	defer s.namesMu.Unlock()
+	if s.names != nil {
+		return true
+	}
 	ix := &nameIndex{exact: make(map[string]nameEntry, 3*len(s.quick))}
 	for f, ne := range s.quick {
 		ix.exact[f] = ne
 	}
 	for _, code := range allCodes() {
+		if ctx.Err() != nil {
+			return false
+		}
 		e := entity{code: code}
 		for i, n := range cldrNames(code) {
 			prio := prioOther
@@ -186,6 +196,9 @@ func (s *Store) buildNames() {
 				ix.prefix = append(ix.prefix, nameEntry{name: f[i:], ent: ne.ent, prio: ne.prio, mid: i > 0})
 			}
 		}
+	}
+	if ctx.Err() != nil {
+		return false
 	}
 	sort.Slice(ix.fuzzy, func(i, j int) bool {
 		a, b := ix.fuzzy[i], ix.fuzzy[j]
@@ -219,10 +232,11 @@ func (s *Store) buildNames() {
 		) < 0
 	})
 	s.names = ix
+	return true
 }
 
-// nameIndex returns the full name index, waiting for the background build
-// that Load started to finish (once; it is read-only afterwards).
+// nameIndex returns the full name index, building it or waiting for a
+// build under way (once; it is read-only afterwards).
 func (s *Store) nameIndex() *nameIndex {
 	s.waitIndexed()
 	return s.names

@@ -1,6 +1,7 @@
 package knowledge
 
 import (
+	"context"
 	"math"
 	"sort"
 	"strings"
@@ -91,7 +92,14 @@ func (c stems) of(w string) string {
 	return s
 }
 
-func (s *Store) buildSearch() {
+// buildSearch builds the full-text index, unless it is built already. It
+// reports false, keeping nothing, if ctx is done first.
+func (s *Store) buildSearch(ctx context.Context) bool {
+	s.searchMu.Lock()
+	defer s.searchMu.Unlock()
+	if s.search != nil {
+		return true
+	}
 	ix := &searchIndex{postings: map[string][]posting{}}
 	memo := stems{}
 	addDoc := func(d searchDoc, fields [numFields][]string) {
@@ -118,11 +126,17 @@ func (s *Store) buildSearch() {
 		ix.docs = append(ix.docs, d)
 	}
 	for _, c := range s.countries {
+		if ctx.Err() != nil {
+			return false
+		}
 		body := c.bodyTexts(s)
 		d := searchDoc{country: c, sentences: sentences(memo, append(append([]string{c.Summary}, body...), alsoCalled(c.Name, c.Aliases)))}
 		addDoc(d, [numFields][]string{append([]string{c.Name}, c.Aliases...), {c.Summary}, body})
 	}
 	for _, t := range s.topics {
+		if ctx.Err() != nil {
+			return false
+		}
 		var body []string
 		for _, f := range t.Facts {
 			body = append(body, f.Text)
@@ -139,10 +153,11 @@ func (s *Store) buildSearch() {
 		}
 	}
 	s.search = ix
+	return true
 }
 
-// searchIndex returns the search index, waiting for the background build
-// that Load started to finish.
+// searchIndex returns the search index, building it or waiting for a build
+// under way.
 func (s *Store) searchIndex() *searchIndex {
 	s.waitIndexed()
 	return s.search

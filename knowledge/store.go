@@ -22,8 +22,11 @@ const (
 	Special   Status = "special"
 )
 
-// Statuses is the whole vocabulary, in display order.
-var Statuses = []Status{Received, Signed, Agreed, Announced, Requested, Refused, Ended, Special}
+// Statuses returns the whole vocabulary, in display order. The slice is
+// the caller's own: changing it changes nothing else.
+func Statuses() []Status {
+	return []Status{Received, Signed, Agreed, Announced, Requested, Refused, Ended, Special}
+}
 
 // Meaning explains a status in a few words.
 func (s Status) Meaning() string {
@@ -50,10 +53,9 @@ func (s Status) Meaning() string {
 
 // Valid reports whether s is in the vocabulary.
 func (s Status) Valid() bool {
-	for _, v := range Statuses {
-		if s == v {
-			return true
-		}
+	switch s {
+	case Received, Signed, Agreed, Announced, Requested, Refused, Ended, Special:
+		return true
 	}
 	return false
 }
@@ -186,18 +188,21 @@ type Store struct {
 	demonymIndex map[string]string   // folded word -> code
 	groups       map[string]namedGroup
 	asOf         Date
+	digest       string
 
-	quick      map[string]nameEntry // data, topic and English names: enough to validate and for most answers
-	codes      map[string]string    // lower-case alpha-2 or alpha-3 -> alpha-2
-	english    map[string]string    // code -> CLDR English name
-	buildOnce  sync.Once            // starts the build of names and search (Warm)
-	deriveOnce sync.Once            // builds from and events (derive)
-	indexed    chan struct{}        // closed when names and search are built
-	names      *nameIndex
-	search     *searchIndex
-	from       map[string][]FromHit // nationality code -> countries
-	events     []EventHit           // dated events, newest first
-	paid       []*Country
+	quick       map[string]nameEntry // data, topic and English names: enough to validate and for most answers
+	codes       map[string]string    // lower-case alpha-2 or alpha-3 -> alpha-2
+	english     map[string]string    // code -> CLDR English name
+	namesMu     sync.Mutex           // held while names is built
+	searchMu    sync.Mutex           // held while search is built
+	indexedOnce sync.Once            // closes indexed
+	deriveOnce  sync.Once            // builds from and events (derive)
+	indexed     chan struct{}        // closed when names and search are built
+	names       *nameIndex           // set once, under namesMu; read after indexed is closed
+	search      *searchIndex         // set once, under searchMu; read after indexed is closed
+	from        map[string][]FromHit // nationality code -> countries
+	events      []EventHit           // dated events, newest first
+	paid        []*Country
 }
 
 type namedGroup struct {
@@ -225,6 +230,21 @@ func (s *Store) Sources() []*Source { return slices.Clip(s.sources) }
 
 // AsOf is the newest dated item in the data.
 func (s *Store) AsOf() Date { return s.asOf }
+
+// Digest identifies the data the store was loaded from: eight lower-case
+// hex digits, the start of a SHA-256 of the data files' names and bytes,
+// taken in name order. The same files give the same digest wherever they
+// are loaded (embedded or from a directory, on every replica, whatever the
+// directory's order), and a change to any byte of them gives another, with
+// the odds of a clash for two versions about one in four billion. Only the
+// files Load reads count: README.md and anything else not named .yaml play
+// no part.
+//
+// Use it where something derived from the data must not outlive it: in
+// cache keys; in button keys and URLs that a later request comes back
+// with, so that one made from other data is recognised as stale; and in
+// about, so that an operator can tell which data each replica serves.
+func (s *Store) Digest() string { return s.digest }
 
 // AsOfTime is AsOf as a time, for metrics.
 func (s *Store) AsOfTime() time.Time { return s.asOf.Earliest() }

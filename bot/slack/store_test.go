@@ -30,7 +30,7 @@ func TestRenderStore(t *testing.T) {
 	queries := []string{"", "help", "about", "list", "list paid", "list disputed", "list nonsense", "sources", "latest",
 		"since 2025-01-01", "search children", "search deportees", "from cuba", "from venezuelans", "law", "court", "overview", "money",
 		"france", "atlantis", "<!channel> & <@U123>"}
-	for _, st := range knowledge.Statuses {
+	for _, st := range knowledge.Statuses() {
 		queries = append(queries, "list "+string(st))
 	}
 	for _, c := range b.Store().Countries() {

@@ -46,7 +46,7 @@ func realSpec(tb testing.TB, view string) Spec {
 	}
 	var cats []Category
 	index := map[knowledge.Status]int{}
-	for _, s := range knowledge.Statuses {
+	for _, s := range knowledge.Statuses() {
 		index[s] = len(cats)
 		cats = append(cats, Category{Key: string(s), Label: strings.ToUpper(string(s[:1])) + string(s[1:])})
 	}
