@@ -492,3 +492,10 @@ func TestFactsAge(t *testing.T) {
 		t.Errorf("about does not say where to report a wrong fact:\n%s", r.Text())
 	}
 }
+
+func TestAboutShowsTheDataDigest(t *testing.T) {
+	d := testBot().Store().Digest()
+	if len(d) != 8 || !strings.Contains(ask("about").Text(), "data "+d) {
+		t.Errorf("about does not show the data digest %q:\n%s", d, ask("about").Text())
+	}
+}

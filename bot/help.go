@@ -29,7 +29,7 @@ func (b *Bot) about() Reply {
 			{Name: "Facts as of", Items: []string{fmt.Sprintf("%s, the newest dated item in the data. Developments after that date are not covered: a status may have changed since.", b.asOf)}},
 			{Name: "Where the facts come from", Items: []string{"Checked fact sheets restated in plain words; every fact is tied to its sources (news outlets, government statements, court records, NGO reports). Weak, single-source and unconfirmed claims are marked as such, and conflicting reports are shown side by side."}},
 			{Name: "Report a wrong or missing fact", Items: []string{b.reportTo()}},
-			{Name: "Version", Items: []string{b.opts.Version}},
+			{Name: "Version", Items: []string{b.opts.Version + ", data " + s.Digest() + " (a short hash of the data files: the same on every server answering from the same data)"}},
 		},
 	}
 }
