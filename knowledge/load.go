@@ -234,6 +234,7 @@ type files struct {
 	Sources       []sourceFile
 	Nationalities nationalitiesFile
 	Topics        []topicFile
+	Words         *wordsFileData // nil without words.yaml
 	Countries     []namedCountry // in file name order
 	Digest        string         // of the bytes decoded; see Store.Digest
 }
@@ -357,7 +358,7 @@ func readDir(fsys fs.FS, p *problems) (*rawDir, error) {
 		switch {
 		case e.IsDir() || !strings.HasSuffix(name, ".yaml"):
 			continue // README.md and the like
-		case name == sourcesFile || name == topicsFile || name == nationalitiesName:
+		case name == sourcesFile || name == topicsFile || name == nationalitiesName || name == wordsFile:
 			have[name] = true
 		case !isCountryFileName(name):
 			p.add(name, 0, "unexpected data file: country files are named by their ISO code in lower case, e.g. ug.yaml")
@@ -391,6 +392,10 @@ func (r *rawDir) decode(p *problems) *files {
 		{name: sourcesFile, v: &f.Sources},
 		{name: nationalitiesName, v: &f.Nationalities},
 		{name: topicsFile, v: &f.Topics},
+	}
+	var words wordsFileData
+	if r.listed[wordsFile] {
+		jobs = append(jobs, &job{name: wordsFile, v: &words})
 	}
 	for i, name := range r.countries {
 		countries[i].Name = name
@@ -437,6 +442,10 @@ func (r *rawDir) decode(p *problems) *files {
 	for _, j := range jobs {
 		p.list = append(p.list, j.p.list...)
 		switch j.name {
+		case wordsFile:
+			if j.ok {
+				f.Words = &words
+			}
 		case sourcesFile, nationalitiesName, topicsFile:
 			if !j.ok {
 				// Nothing usable came out of it; what did is still checked.
@@ -480,6 +489,7 @@ func build(f *files, p *problems) *Store {
 	for _, t := range f.Topics {
 		s.loadTopic(p, t)
 	}
+	s.loadWords(p, f.Words)
 	for _, c := range f.Countries {
 		s.loadCountry(p, c.Name, c.File)
 	}

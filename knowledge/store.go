@@ -203,6 +203,7 @@ type Store struct {
 	from        map[string][]FromHit // nationality code -> countries
 	events      []EventHit           // dated events, newest first
 	paid        []*Country
+	words       *Lexicon
 }
 
 type namedGroup struct {
