@@ -8,16 +8,20 @@ import (
 	"testing"
 )
 
-var readmeExample = regexp.MustCompile("(?s)`agreementbot ask --json ([^`]+)` \\(arrays and text shortened here\\):\n\n```json\n(.*?)\n```")
+// The documentation's claims about the program, checked against the
+// program: the `ask --json` examples in docs/json.md.
 
-// TestREADMEJSONExamples keeps the README's `ask --json` examples true: each
-// is the real output with arrays cut to two items and text to 90 runes.
-func TestREADMEJSONExamples(t *testing.T) {
-	b, err := os.ReadFile("../../README.md")
+var jsonExample = regexp.MustCompile("(?s)`agreementbot ask --json ([^`]+)` \\(arrays and text shortened here\\):\n\n```json\n(.*?)\n```")
+
+// TestJSONExamples keeps docs/json.md's `ask --json` examples true: each is
+// the real output with arrays cut to two items and text to 90 runes, and
+// every kind has one.
+func TestJSONExamples(t *testing.T) {
+	b, err := os.ReadFile("../../docs/json.md")
 	if err != nil {
 		t.Fatal(err)
 	}
-	examples := readmeExample.FindAllStringSubmatch(string(b), -1)
+	examples := jsonExample.FindAllStringSubmatch(string(b), -1)
 	kinds := map[string]bool{}
 	for _, ex := range examples {
 		query, doc := ex[1], ex[2]
@@ -30,7 +34,7 @@ func TestREADMEJSONExamples(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := json.Unmarshal([]byte(doc), &want); err != nil {
-			t.Fatalf("README example for %q is not JSON: %v", query, err)
+			t.Fatalf("docs/json.md: the example for %q is not JSON: %v", query, err)
 		}
 		for _, k := range []string{"results", "sources", "suggestions"} {
 			if a, ok := got[k].([]any); ok && len(a) > 2 {
@@ -43,13 +47,13 @@ func TestREADMEJSONExamples(t *testing.T) {
 		g, _ := json.Marshal(got)
 		w, _ := json.Marshal(want)
 		if string(g) != string(w) {
-			t.Errorf("README example for %q is out of date:\n got %s\nwant %s", query, g, w)
+			t.Errorf("docs/json.md: the example for %q is out of date:\n got %s\nwant %s", query, g, w)
 		}
 		kinds[got["kind"].(string)] = true
 	}
 	for _, k := range []string{"country", "no_agreement", "not_found", "topic", "list", "search", "from", "sources", "latest", "about", "help"} {
 		if !kinds[k] {
-			t.Errorf("the README has no ask --json example of kind %s", k)
+			t.Errorf("docs/json.md has no ask --json example of kind %s", k)
 		}
 	}
 }
