@@ -57,3 +57,53 @@ func TestJSONExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestOperationsDocumentsEveryVariable keeps the configuration table in
+// docs/operations.md equal to the variables table: the same names in the
+// same order, each with its default and whether it is a secret.
+func TestOperationsDocumentsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile("../../docs/operations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const header = "| variable | default | secret | what it is |"
+	_, table, ok := strings.Cut(string(b), header+"\n")
+	if !ok {
+		t.Fatalf("docs/operations.md has no table headed %q", header)
+	}
+	var rows [][]string
+	for _, line := range strings.Split(table, "\n")[1:] { // after the |---| line
+		if !strings.HasPrefix(line, "|") {
+			break
+		}
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		for i := range cells {
+			cells[i] = strings.TrimSpace(cells[i])
+		}
+		rows = append(rows, cells)
+	}
+	for i, v := range variables {
+		if i >= len(rows) {
+			t.Errorf("docs/operations.md: no row for %s", v.name)
+			continue
+		}
+		r := rows[i]
+		if len(r) != 4 {
+			t.Errorf("docs/operations.md: row %d has %d cells, want 4: %q", i+1, len(r), r)
+			continue
+		}
+		wantDef, wantSecret := "", ""
+		if v.def != "" {
+			wantDef = "`" + v.def + "`"
+		}
+		if v.secret {
+			wantSecret = "yes"
+		}
+		if r[0] != "`"+v.name+"`" || r[1] != wantDef || r[2] != wantSecret || r[3] == "" {
+			t.Errorf("docs/operations.md row %d = %q, want `%s` | %s | %s | a description", i+1, r, v.name, wantDef, wantSecret)
+		}
+	}
+	for _, r := range rows[min(len(rows), len(variables)):] {
+		t.Errorf("docs/operations.md documents %s, which the code does not read", r[0])
+	}
+}
