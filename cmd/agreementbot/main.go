@@ -29,7 +29,7 @@ var version = ""
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Getenv, ".env", os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(run(ctx, os.Args[1:], os.Getenv, ".env", time.Now, os.Stdin, os.Stdout, os.Stderr))
 }
 
 const usage = `usage:
@@ -44,8 +44,10 @@ Configuration comes from the environment and ./.env; see config.example.env.`
 
 // run is the whole program, with its environment passed in so tests can
 // drive it in-process: getenv reads variables, dotenv names the .env file
-// read after them ("" for none). It returns the exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, dotenv string, stdin io.Reader, stdout, stderr io.Writer) int {
+// read after them ("" for none), now is the clock (the facts' age, latencies,
+// rate limits). It returns the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, dotenv string, now func() time.Time,
+	stdin io.Reader, stdout, stderr io.Writer) int {
 	cmd := ""
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
@@ -90,7 +92,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, dotenv 
 	case "slack-manifest":
 		return slackManifest(cfg, stdout, stderr)
 	case "discord-commands":
-		return discordCommands(ctx, cfg, log, args, stdout, stderr)
+		return discordCommands(ctx, cfg, log, args, now, stdout, stderr)
 	}
 
 	store, err := loadStore(cfg)
@@ -98,7 +100,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, dotenv 
 		fmt.Fprintf(stderr, "agreementbot: %v\n", err)
 		return 1
 	}
-	b := newBot(cfg, store)
+	b := newBot(cfg, store, now)
 
 	if cmd == "ask" {
 		// One answer and out: nothing is built that this answer does not
@@ -122,7 +124,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, dotenv 
 	if cmd == "serve" {
 		m = modeHTTP
 	}
-	return serve(ctx, newService(cfg, log, b, time.Now), m)
+	return serve(ctx, newService(cfg, log, b, now), m)
 }
 
 // configFailed reports a configuration error, every problem on its own
@@ -141,8 +143,8 @@ func configFailed(stderr io.Writer, err error) int {
 }
 
 // newBot builds the bot every mode answers with.
-func newBot(cfg *config, store *knowledge.Store) *bot.Bot {
-	return bot.New(store, bot.Options{Visibility: cfg.Visibility, Version: buildVersion(), CorrectionsURL: cfg.CorrectionsURL})
+func newBot(cfg *config, store *knowledge.Store, now func() time.Time) *bot.Bot {
+	return bot.New(store, bot.Options{Visibility: cfg.Visibility, Version: buildVersion(), CorrectionsURL: cfg.CorrectionsURL, Now: now})
 }
 
 func loadStore(cfg *config) (*knowledge.Store, error) {

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // env builds a getenv from pairs.
@@ -21,12 +22,16 @@ func env(kv ...string) func(string) string {
 	return func(k string) string { return m[k] }
 }
 
+// testNow is the clock of in-process runs: a fixed day, so the facts' age
+// in answers and examples does not change from one day to the next.
+func testNow() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) }
+
 // runIn runs the program in-process with no .env file and returns exit
 // code, stdout and stderr.
 func runIn(t *testing.T, getenv func(string) string, stdin string, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := run(context.Background(), args, getenv, "", strings.NewReader(stdin), &out, &errb)
+	code := run(context.Background(), args, getenv, "", testNow, strings.NewReader(stdin), &out, &errb)
 	return code, out.String(), errb.String()
 }
 

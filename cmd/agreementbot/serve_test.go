@@ -33,7 +33,7 @@ func startServe(t *testing.T, getenv func(string) string) (string, func() int, *
 	logs := &testkit.LogBuffer{}
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, []string{"serve"}, withTestDefaults(getenv), "", strings.NewReader(""), io.Discard, logs)
+		done <- run(ctx, []string{"serve"}, withTestDefaults(getenv), "", time.Now, strings.NewReader(""), io.Discard, logs)
 	}()
 	deadline := time.After(20 * time.Second)
 	for {

@@ -120,7 +120,7 @@ func (s *service) reload(ctx context.Context) {
 		s.log.Error("reload failed; still serving the previous data", "error", err.Error())
 		return
 	}
-	nb := newBot(s.cfg, store)
+	nb := newBot(s.cfg, store, s.now)
 	// Swap in a warm store, so that readiness does not flap and no request
 	// waits for the new indexes.
 	nb.Warm(ctx)

@@ -26,7 +26,7 @@ func slackManifest(cfg *config, stdout, stderr io.Writer) int {
 
 // discordCommands prints the Discord command definitions, or registers
 // them with --register.
-func discordCommands(ctx context.Context, cfg *config, log *slog.Logger, args []string, stdout, stderr io.Writer) int {
+func discordCommands(ctx context.Context, cfg *config, log *slog.Logger, args []string, now func() time.Time, stdout, stderr io.Writer) int {
 	switch {
 	case len(args) == 0:
 		b, err := discord.CommandsJSON()
@@ -50,7 +50,7 @@ func discordCommands(ctx context.Context, cfg *config, log *slog.Logger, args []
 		}
 		rctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 		defer cancel()
-		if err := discord.Register(rctx, discordConfig(cfg, log, bot.Hooks{}, time.Now)); err != nil {
+		if err := discord.Register(rctx, discordConfig(cfg, log, bot.Hooks{}, now)); err != nil {
 			fmt.Fprintf(stderr, "agreementbot: registering the Discord command: %v\n", err)
 			return 1
 		}
