@@ -214,7 +214,7 @@ func checkTimeline(t *testing.T, s *knowledge.Store, tl []knowledge.Event) {
 func checkCaveat(t *testing.T, what string, c knowledge.Caveat) {
 	t.Helper()
 	switch c {
-	case knowledge.NoCaveat, knowledge.SingleSource, knowledge.Weak, knowledge.Unconfirmed:
+	case knowledge.NoCaveat, knowledge.SingleSource, knowledge.Weak, knowledge.Unconfirmed, knowledge.Disputed, knowledge.UnverifiedWording:
 	default:
 		t.Errorf("%s: unknown caveat %q", what, c)
 	}

@@ -70,15 +70,23 @@ func (s *str) UnmarshalYAML(n *yaml.Node) error {
 }
 
 type factFile struct {
+	Text      str   `yaml:"text"`
+	Sources   []str `yaml:"sources"`
+	Caveat    str   `yaml:"caveat"`
+	Countries []str `yaml:"countries"`
+}
+
+// noteFile is an editor note: text, and sources only if they help.
+type noteFile struct {
 	Text    str   `yaml:"text"`
 	Sources []str `yaml:"sources"`
-	Caveat  str   `yaml:"caveat"`
 }
 
 type eventFile struct {
 	Date        str   `yaml:"date"`
 	Approximate bool  `yaml:"approximate"`
 	DateNote    str   `yaml:"date_note"`
+	DatedBy     str   `yaml:"dated_by"`
 	Status      str   `yaml:"status"`
 	Text        str   `yaml:"text"`
 	Sources     []str `yaml:"sources"`
@@ -86,15 +94,34 @@ type eventFile struct {
 }
 
 type groupFile struct {
-	Name    str   `yaml:"name"`
-	Group   str   `yaml:"group"`
-	Codes   []str `yaml:"codes"`
-	Sources []str `yaml:"sources"`
+	Name        str   `yaml:"name"`
+	Group       str   `yaml:"group"`
+	Codes       []str `yaml:"codes"`
+	Date        str   `yaml:"date"`
+	Approximate bool  `yaml:"approximate"`
+	DateNote    str   `yaml:"date_note"`
+	Note        str   `yaml:"note"`
+	Sources     []str `yaml:"sources"`
 }
 
 type arrivalFile struct {
-	Code    str   `yaml:"code"`
-	Count   int   `yaml:"count"`
+	Code        str   `yaml:"code"`
+	Count       int   `yaml:"count"`
+	Date        str   `yaml:"date"`
+	Approximate bool  `yaml:"approximate"`
+	DateNote    str   `yaml:"date_note"`
+	Sources     []str `yaml:"sources"`
+	Caveat      str   `yaml:"caveat"`
+}
+
+// countFile is one reported count of people (people: on a country,
+// totals: on a topic, which adds a scope).
+type countFile struct {
+	Count   *int  `yaml:"count"`
+	AtLeast bool  `yaml:"at_least"`
+	AsOf    str   `yaml:"as_of"`
+	Scope   str   `yaml:"scope"`
+	Text    str   `yaml:"text"`
 	Sources []str `yaml:"sources"`
 	Caveat  str   `yaml:"caveat"`
 }
@@ -117,17 +144,20 @@ type countryFile struct {
 	Status      str           `yaml:"status"`
 	Disputed    bool          `yaml:"disputed"`
 	Summary     str           `yaml:"summary"`
+	OrderNote   str           `yaml:"order_note"`
 	Accepts     []factFile    `yaml:"accepts"`
 	Groups      []groupFile   `yaml:"groups"`
 	Conditions  []factFile    `yaml:"conditions"`
 	Numbers     []factFile    `yaml:"numbers"`
 	Received    []arrivalFile `yaml:"received"`
+	People      []countFile   `yaml:"people"`
 	LegalBasis  []factFile    `yaml:"legal_basis"`
 	HumanRights []factFile    `yaml:"human_rights"`
 	Payments    []paymentFile `yaml:"payments"`
 	Conflicts   []factFile    `yaml:"conflicts"`
 	Notes       []factFile    `yaml:"notes"`
 	Timeline    []eventFile   `yaml:"timeline"`
+	EditorNotes []noteFile    `yaml:"editor_notes"`
 }
 
 type sourceFile struct {
@@ -142,12 +172,14 @@ type sourceFile struct {
 }
 
 type topicFile struct {
-	ID       str         `yaml:"id"`
-	Title    str         `yaml:"title"`
-	Aliases  []str       `yaml:"aliases"`
-	Summary  str         `yaml:"summary"`
-	Facts    []factFile  `yaml:"facts"`
-	Timeline []eventFile `yaml:"timeline"`
+	ID          str         `yaml:"id"`
+	Title       str         `yaml:"title"`
+	Aliases     []str       `yaml:"aliases"`
+	Summary     str         `yaml:"summary"`
+	Facts       []factFile  `yaml:"facts"`
+	Totals      []countFile `yaml:"totals"`
+	Timeline    []eventFile `yaml:"timeline"`
+	EditorNotes []noteFile  `yaml:"editor_notes"`
 }
 
 type nationalitiesFile struct {
@@ -620,10 +652,10 @@ func (s *Store) refs(p *problems, file string, anchor int, refs []str, what stri
 
 func caveat(p *problems, file string, c str) Caveat {
 	switch v := Caveat(c.V); v {
-	case NoCaveat, SingleSource, Weak, Unconfirmed, Disputed:
+	case NoCaveat, SingleSource, Weak, Unconfirmed, Disputed, UnverifiedWording:
 		return v
 	}
-	p.add(file, c.Line, "unknown caveat %q (use single_source, weak, unconfirmed or disputed)", c.V)
+	p.add(file, c.Line, "unknown caveat %q (use single_source, weak, unconfirmed, disputed or unverified_wording)", c.V)
 	return NoCaveat
 }
 
@@ -634,11 +666,111 @@ func (s *Store) facts(p *problems, file, field string, in []factFile) []Fact {
 			p.add(file, f.Text.Line, "%s: an item has no text", field)
 			continue
 		}
-		out = append(out, Fact{
+		fact := Fact{
 			Text:    clean(f.Text.V),
 			Sources: s.refs(p, file, f.Text.Line, f.Sources, field+" item"),
 			Caveat:  caveat(p, file, f.Caveat),
-		})
+		}
+		if len(f.Countries) > 0 && file != topicsFile {
+			p.add(file, f.Countries[0].Line, "%s: countries: is for topic facts only (a country's own facts are about it)", field)
+		}
+		for _, c := range f.Countries {
+			if !validCode(c.V) {
+				p.add(file, c.Line, "%s: countries: %q is not a current ISO 3166-1 alpha-2 code", field, c.V)
+				continue
+			}
+			if slices.Contains(fact.Countries, c.V) {
+				p.add(file, c.Line, "%s: countries: %s is listed twice", field, c.V)
+				continue
+			}
+			fact.Countries = append(fact.Countries, c.V)
+		}
+		out = append(out, fact)
+	}
+	return out
+}
+
+// editorNotes loads editor notes; their sources are optional. It returns
+// the notes and their lines.
+func (s *Store) editorNotes(p *problems, file string, in []noteFile) ([]Fact, []int) {
+	out := make([]Fact, 0, len(in))
+	lines := make([]int, 0, len(in))
+	for _, n := range in {
+		if strings.TrimSpace(n.Text.V) == "" {
+			p.add(file, n.Text.Line, "editor_notes: an item has no text")
+			continue
+		}
+		f := Fact{Text: clean(n.Text.V)}
+		if len(n.Sources) > 0 {
+			f.Sources = s.refs(p, file, n.Text.Line, n.Sources, "editor note")
+		}
+		out = append(out, f)
+		lines = append(lines, n.Text.Line)
+	}
+	return out, lines
+}
+
+// date reads an optional date with its approximate flag and note, as
+// events, groups and arrivals write it. An empty value is the unknown
+// date and needs no note.
+func date(p *problems, file, field string, v str, approximate bool, note str, anchor int) Date {
+	var d Date
+	if v.V != "" {
+		var err error
+		d, err = ParseDate(v.V)
+		if err != nil {
+			p.add(file, v.Line, "%s: %v", field, err)
+		}
+	}
+	d.Approximate = approximate
+	d.Note = clean(note.V)
+	if approximate && !d.Known() {
+		line := v.Line
+		if line == 0 {
+			line = anchor
+		}
+		p.add(file, line, "%s: an unknown date cannot also be approximate", field)
+	}
+	return d
+}
+
+// counts loads people: (or totals:, withScope) items.
+func (s *Store) counts(p *problems, file, field string, in []countFile, withScope bool) []Total {
+	out := make([]Total, 0, len(in))
+	for _, c := range in {
+		line := c.Text.Line
+		if strings.TrimSpace(c.Text.V) == "" {
+			p.add(file, line, "%s: an item has no text", field)
+			continue
+		}
+		t := Total{Count: Count{Fact: Fact{
+			Text:    clean(c.Text.V),
+			Sources: s.refs(p, file, line, c.Sources, field+" item"),
+			Caveat:  caveat(p, file, c.Caveat),
+		}, AtLeast: c.AtLeast}, Scope: clean(c.Scope.V)}
+		switch {
+		case c.Count == nil:
+			p.add(file, line, "%s: an item has no count", field)
+		case *c.Count < 0:
+			p.add(file, line, "%s: negative count %d", field, *c.Count)
+		default:
+			t.Count.Count = *c.Count
+		}
+		if c.AsOf.V == "" {
+			p.add(file, line, "%s: an item has no as_of date (the date the count stands at)", field)
+		} else {
+			t.AsOf = date(p, file, field, c.AsOf, false, str{}, line)
+			if !t.AsOf.Known() {
+				p.add(file, c.AsOf.Line, "%s: as_of must be a date, not unknown", field)
+			}
+		}
+		switch {
+		case withScope && t.Scope == "":
+			p.add(file, line, "%s: an item has no scope (what is counted, in plain words)", field)
+		case !withScope && c.Scope.V != "":
+			p.add(file, c.Scope.Line, "%s: scope is for topic totals only", field)
+		}
+		out = append(out, t)
 	}
 	return out
 }
@@ -673,7 +805,18 @@ func (s *Store) timeline(p *problems, file string, in []eventFile) []Event {
 		if st != "" && !st.Valid() {
 			p.add(file, e.Status.Line, "timeline: unknown status %q", e.Status.V)
 		}
-		out = append(out, Event{Date: d, Status: st, line: e.Date.Line, Fact: Fact{
+		reported := false
+		switch e.DatedBy.V {
+		case "":
+		case "report":
+			reported = true
+			if !d.Known() {
+				p.add(file, e.DatedBy.Line, "timeline: dated_by: report needs a known date (the day it was reported)")
+			}
+		default:
+			p.add(file, e.DatedBy.Line, "timeline: unknown dated_by %q (the only value is \"report\": the date is when it was reported)", e.DatedBy.V)
+		}
+		out = append(out, Event{Date: d, Status: st, Reported: reported, line: e.Date.Line, Fact: Fact{
 			Text:    clean(e.Text.V),
 			Sources: s.refs(p, file, line, e.Sources, "timeline event"),
 			Caveat:  caveat(p, file, e.Caveat),
@@ -699,7 +842,8 @@ func (s *Store) loadCountry(p *problems, file string, f countryFile) {
 		p.add(file, f.Code.Line, "country %s is defined twice", code)
 		return
 	}
-	c := &Country{Code: code, Name: clean(f.Name.V), Status: Status(f.Status.V), Disputed: f.Disputed, Summary: clean(f.Summary.V), File: file, nameLines: []int{f.Name.Line}}
+	c := &Country{Code: code, Name: clean(f.Name.V), Status: Status(f.Status.V), Disputed: f.Disputed, Summary: clean(f.Summary.V),
+		OrderNote: clean(f.OrderNote.V), File: file, nameLines: []int{f.Name.Line}}
 	if c.Name == "" {
 		p.add(file, f.Name.Line, "missing name")
 	}
@@ -726,12 +870,17 @@ func (s *Store) loadCountry(p *problems, file string, f countryFile) {
 	c.HumanRights = s.facts(p, file, "human_rights", f.HumanRights)
 	c.Conflicts = s.facts(p, file, "conflicts", f.Conflicts)
 	c.Notes = s.facts(p, file, "notes", f.Notes)
+	c.EditorNotes, c.editorLines = s.editorNotes(p, file, f.EditorNotes)
+	for _, t := range s.counts(p, file, "people", f.People, false) {
+		c.People = append(c.People, t.Count)
+	}
 	c.Timeline = s.timeline(p, file, f.Timeline)
 	if len(c.Timeline) == 0 && len(f.Timeline) == 0 {
 		p.add(file, 0, "missing timeline: every country needs at least one dated event")
 	}
 	for _, g := range f.Groups {
-		grp := Group{Name: clean(g.Name.V), Sources: s.refs(p, file, g.Name.Line, g.Sources, "groups item")}
+		grp := Group{Name: clean(g.Name.V), Sources: s.refs(p, file, g.Name.Line, g.Sources, "groups item"),
+			Date: date(p, file, "groups", g.Date, g.Approximate, g.DateNote, g.Name.Line), Note: clean(g.Note.V)}
 		if grp.Name == "" {
 			p.add(file, g.Name.Line, "groups: an item has no name")
 		}
@@ -760,7 +909,7 @@ func (s *Store) loadCountry(p *problems, file string, f countryFile) {
 			p.add(file, a.Code.Line, "received: negative count")
 		}
 		c.Received = append(c.Received, Arrival{Code: a.Code.V, Count: a.Count, Sources: s.refs(p, file, a.Code.Line, a.Sources, "received item"),
-			Caveat: caveat(p, file, a.Caveat)})
+			Caveat: caveat(p, file, a.Caveat), Date: date(p, file, "received", a.Date, a.Approximate, a.DateNote, a.Code.Line)})
 	}
 	for _, pf := range f.Payments {
 		pay := Payment{
@@ -816,7 +965,9 @@ func (s *Store) loadTopic(p *problems, f topicFile) {
 		t.Aliases = append(t.Aliases, a.V)
 	}
 	t.Facts = s.facts(p, topicsFile, "topic "+id+" facts", f.Facts)
+	t.Totals = s.counts(p, topicsFile, "topic "+id+" totals", f.Totals, true)
 	t.Timeline = s.timeline(p, topicsFile, f.Timeline)
+	t.EditorNotes, t.editorLines = s.editorNotes(p, topicsFile, f.EditorNotes)
 	s.topics = append(s.topics, t)
 	s.topicByID[id] = t
 }

@@ -414,6 +414,116 @@ func TestLoadErrors(t *testing.T) {
 			want:  at{"nationalities.yaml", "  east:"}, word: "no name",
 		},
 		{
+			name:  "unknown dated_by",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda") + "  - date: \"2025-09\"\n    dated_by: reporter\n    text: x\n    sources: [S1]\n"},
+			want:  at{"ug.yaml", "dated_by: reporter"}, word: "reporter",
+		},
+		{
+			name:  "dated_by report on an unknown date",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda") + "  - date: unknown\n    date_note: not given\n    dated_by: report\n    text: x\n    sources: [S1]\n"},
+			want:  at{"ug.yaml", "dated_by: report"}, word: "known date",
+		},
+		{
+			name:  "unknown code in a topic fact's countries",
+			files: map[string]string{"topics.yaml": baseTopics + "    - text: Barbados was not asked.\n      countries: [BB, QQ]\n      sources: [S1]\n"},
+			want:  at{"topics.yaml", "countries: [BB, QQ]"}, word: "QQ",
+		},
+		{
+			name:  "a code listed twice in countries",
+			files: map[string]string{"topics.yaml": baseTopics + "    - text: Barbados was not asked.\n      countries:\n        - BB\n        - BB # again\n      sources: [S1]\n"},
+			want:  at{"topics.yaml", "# again"}, word: "twice",
+		},
+		{
+			name:  "countries on a country's own fact",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "notes:\n  - text: About Kenya.\n    countries: [KE]\n    sources: [S1]")},
+			want:  at{"ug.yaml", "countries: [KE]"}, word: "topic facts only",
+		},
+		{
+			name:  "negative people count",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "people:\n  - count: -3\n    as_of: \"2025-09\"\n    text: Minus three.\n    sources: [S1]")},
+			want:  at{"ug.yaml", "Minus three."}, word: "negative",
+		},
+		{
+			name:  "people count missing",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "people:\n  - as_of: \"2025-09\"\n    text: No count here.\n    sources: [S1]")},
+			want:  at{"ug.yaml", "No count here."}, word: "no count",
+		},
+		{
+			name:  "people without as_of",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "people:\n  - count: 3\n    text: Three, some day.\n    sources: [S1]")},
+			want:  at{"ug.yaml", "Three, some day."}, word: "as_of",
+		},
+		{
+			name:  "people with a malformed as_of",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "people:\n  - count: 3\n    as_of: Sept 2025\n    text: Three.\n    sources: [S1]")},
+			want:  at{"ug.yaml", "Sept 2025"}, word: "Sept 2025",
+		},
+		{
+			name:  "people without a source",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "people:\n  - count: 3\n    as_of: \"2025-09\"\n    text: Three unsourced.")},
+			want:  at{"ug.yaml", "Three unsourced."}, word: "no source",
+		},
+		{
+			name:  "a misspelt field in people",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "people:\n  - count: 3\n    atleast: true\n    as_of: \"2025-09\"\n    text: Three.\n    sources: [S1]")},
+			want:  at{"ug.yaml", "atleast:"}, word: "atleast",
+		},
+		{
+			name:  "scope on a country's people",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "people:\n  - count: 3\n    as_of: \"2025-09\"\n    scope: everyone\n    text: Three.\n    sources: [S1]")},
+			want:  at{"ug.yaml", "scope: everyone"}, word: "scope",
+		},
+		{
+			name:  "a total without a scope",
+			files: map[string]string{"topics.yaml": baseTopics + "  totals:\n    - count: 300\n      as_of: \"2026-01\"\n      text: About 300 people.\n      sources: [S1]\n"},
+			want:  at{"topics.yaml", "About 300 people."}, word: "scope",
+		},
+		{
+			name:  "a negative total",
+			files: map[string]string{"topics.yaml": baseTopics + "  totals:\n    - count: -1\n      as_of: \"2026-01\"\n      scope: people\n      text: Minus one person.\n      sources: [S1]\n"},
+			want:  at{"topics.yaml", "Minus one person."}, word: "negative",
+		},
+		{
+			name:  "an editor note without text",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "editor_notes:\n  - text: \"\"\n    sources: [S1]")},
+			want:  at{"ug.yaml", "  - text: \"\""}, word: "no text",
+		},
+		{
+			name:  "an editor note citing an unknown source",
+			files: map[string]string{"topics.yaml": baseTopics + "  editor_notes:\n    - text: A garble.\n      sources: [S77]\n"},
+			want:  at{"topics.yaml", "S77"}, word: "S77",
+		},
+		{
+			name:  "a misspelt field in an editor note",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "editor_notes:\n  - text: A garble.\n    caveat: weak")},
+			want:  at{"ug.yaml", "caveat: weak"}, word: "caveat",
+		},
+		{
+			name:  "a malformed group date",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "groups:\n  - name: Some\n    codes: [KE]\n    date: 2023-5\n    sources: [S1]")},
+			want:  at{"ug.yaml", "date: 2023-5"}, word: "2023-5",
+		},
+		{
+			name:  "a malformed arrival date",
+			files: map[string]string{"ug.yaml": strings.Replace(country("UG", "Uganda", "received:\n  - code: KE\n    date: \"2025-02-30\"\n    sources: [S1]"), "status: agreed\nsummary", "status: received\nsummary", 1)},
+			want:  at{"ug.yaml", "2025-02-30"}, word: "2025-02-30",
+		},
+		{
+			name:  "an approximate group date that is unknown",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "groups:\n  - name: Someday\n    codes: [KE]\n    approximate: true\n    sources: [S1]")},
+			want:  at{"ug.yaml", "name: Someday"}, word: "approximate",
+		},
+		{
+			name:  "a misspelt order_note",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "ordernote: reasons")},
+			want:  at{"ug.yaml", "ordernote:"}, word: "ordernote",
+		},
+		{
+			name:  "unknown caveat names unverified_wording",
+			files: map[string]string{"ug.yaml": country("UG", "Uganda", "numbers:\n  - text: Ten.\n    sources: [S1]\n    caveat: unverified")},
+			want:  at{"ug.yaml", "caveat: unverified"}, word: "unverified_wording",
+		},
+		{
 			name:  "demonyms written as a list",
 			files: map[string]string{"nationalities.yaml": "demonyms:\n  - UG\ngroups: {}\n"},
 			want:  at{"nationalities.yaml", "  - UG"}, word: "mapping",
@@ -615,5 +725,146 @@ func TestLoadEditedCopy(t *testing.T) {
 	broken["ug.yaml"] = &fstest.MapFile{Data: []byte(strings.Replace(ug, "status: signed", "status: singed", 1))}
 	if _, err := knowledge.Load(broken); err == nil || !strings.Contains(err.Error(), "ug.yaml:") || !strings.Contains(err.Error(), `"singed"`) {
 		t.Fatalf("Load(broken copy) = %v, want a ug.yaml:line problem naming \"singed\"", err)
+	}
+}
+
+// TestLoadNewFields loads every optional field of the schema and checks
+// what the Go values hold.
+func TestLoadNewFields(t *testing.T) {
+	ug := `code: UG
+name: Uganda
+status: received
+summary: Uganda took people.
+order_note: It was announced after the first arrivals.
+groups:
+  - name: Kenyans (2023 arrangement)
+    codes: [KE]
+    date: "2023-05"
+    date_note: May 2023
+    note: agreed in 2023 under an earlier administration
+    sources: [S1]
+received:
+  - code: KE
+    count: 2
+    date: "2025-07"
+    approximate: true
+    date_note: mid-July 2025
+    sources: [S1]
+people:
+  - count: 19
+    at_least: true
+    as_of: "2026-03"
+    text: At least 19 people by March 2026.
+    sources: [S1]
+  - count: 15
+    as_of: "2026-01"
+    text: Fifteen through January 2026.
+    sources: [S2]
+    caveat: weak
+notes:
+  - text: A note for readers.
+    sources: [S1]
+editor_notes:
+  - text: Zyzzyvawordgarble in the translated copy.
+  - text: A second editor note, with a source.
+    sources: [S2]
+timeline:
+  - date: "2025-07-01"
+    status: agreed
+    dated_by: report
+    text: Agreement reported.
+    sources: [S1]
+  - date: "2025-08-19"
+    status: received
+    text: People arrived.
+    caveat: unverified_wording
+    sources: [S1]
+`
+	topics := baseTopics + `    - text: Kenya was not asked.
+      countries: [KE, XK]
+      sources: [S1]
+  totals:
+    - count: 300
+      at_least: false
+      as_of: "2026-01"
+      scope: people sent to third countries (test report)
+      text: Roughly 300 people.
+      sources: [S2]
+  editor_notes:
+    - text: Topic note for maintainers.
+`
+	fsys := dataFS(map[string]string{"ug.yaml": ug, "topics.yaml": topics})
+	s, err := knowledge.Load(fsys)
+	if err != nil {
+		t.Fatalf("Load = %v", err)
+	}
+	c := s.Country("UG")
+	if c.OrderNote != "It was announced after the first arrivals." {
+		t.Errorf("OrderNote = %q", c.OrderNote)
+	}
+	if g := c.Groups[0]; g.Date.ISO() != "2023-05" || g.Date.Note != "May 2023" || g.Note != "agreed in 2023 under an earlier administration" {
+		t.Errorf("Groups[0] = %+v, want date 2023-05 with its note and the group note", g)
+	}
+	if a := c.Received[0]; a.Date.ISO() != "2025-07" || !a.Date.Approximate || a.Date.String() != "mid-July 2025" {
+		t.Errorf("Received[0].Date = %+v, want approximate 2025-07 said as mid-July 2025", a.Date)
+	}
+	if len(c.People) != 2 {
+		t.Fatalf("People = %+v, want 2", c.People)
+	}
+	if p := c.People[0]; p.Count != 19 || !p.AtLeast || p.AsOf.ISO() != "2026-03" || p.Text != "At least 19 people by March 2026." || p.Sources[0] != "S1" {
+		t.Errorf("People[0] = %+v", p)
+	}
+	if p := c.People[1]; p.Count != 15 || p.AtLeast || p.Caveat != knowledge.Weak {
+		t.Errorf("People[1] = %+v", p)
+	}
+	if len(c.EditorNotes) != 2 || len(c.EditorNotes[0].Sources) != 0 || c.EditorNotes[1].Sources[0] != "S2" {
+		t.Errorf("EditorNotes = %+v, want two, the second citing S2", c.EditorNotes)
+	}
+	if e := c.Timeline[0]; !e.Reported || e.Status != knowledge.Agreed {
+		t.Errorf("Timeline[0] = %+v, want a reported agreed stage", e)
+	}
+	if e := c.Timeline[1]; e.Reported || e.Caveat != knowledge.UnverifiedWording {
+		t.Errorf("Timeline[1] = %+v, want not reported, wording not verified", e)
+	}
+	law := s.Topic("law")
+	if len(law.Totals) != 1 || law.Totals[0].Count.Count != 300 || law.Totals[0].Scope != "people sent to third countries (test report)" || law.Totals[0].AsOf.ISO() != "2026-01" {
+		t.Errorf("Totals = %+v", law.Totals)
+	}
+	if len(law.EditorNotes) != 1 {
+		t.Errorf("topic EditorNotes = %+v, want one", law.EditorNotes)
+	}
+	for _, code := range []string{"KE", "XK"} {
+		m := s.Mentions(code)
+		if len(m) != 1 || m[0].Topic != law || m[0].Fact.Text != "Kenya was not asked." {
+			t.Errorf("Mentions(%s) = %+v, want the law fact", code, m)
+		}
+	}
+	if m := s.Mentions("UG"); len(m) != 0 {
+		t.Errorf("Mentions(UG) = %+v, want none", m)
+	}
+	notes := s.EditorNotes()
+	if len(notes) != 3 {
+		t.Fatalf("EditorNotes() = %+v, want 3", notes)
+	}
+	lineOf := func(file, marker string) int {
+		for i, l := range strings.Split(string(fsys[file].Data), "\n") {
+			if strings.Contains(l, marker) {
+				return i + 1
+			}
+		}
+		return -1
+	}
+	if n := notes[0]; n.File != "topics.yaml" || n.Owner != "law" || n.Line != lineOf("topics.yaml", "Topic note for maintainers") {
+		t.Errorf("EditorNotes()[0] = %+v", n)
+	}
+	if n := notes[1]; n.File != "ug.yaml" || n.Owner != "UG" || n.Line != lineOf("ug.yaml", "Zyzzyvawordgarble") {
+		t.Errorf("EditorNotes()[1] = %+v, want ug.yaml at line %d", n, lineOf("ug.yaml", "Zyzzyvawordgarble"))
+	}
+	// Editor notes are never searched; what users see is.
+	if hits := s.Search("zyzzyvawordgarble"); len(hits) != 0 {
+		t.Errorf("Search found an editor note: %+v", hits)
+	}
+	if hits := s.Search("announced after the first arrivals"); len(hits) == 0 || hits[0].Country != c {
+		t.Errorf("Search did not find the order note: %+v", hits)
 	}
 }

@@ -141,6 +141,10 @@ func (s *Store) buildSearch(ctx context.Context) bool {
 		for _, f := range t.Facts {
 			body = append(body, f.Text)
 		}
+		for _, tot := range t.Totals {
+			body = append(body, tot.Text)
+		}
+		// Editor notes are for maintainers and are never searched.
 		for _, e := range t.Timeline {
 			body = append(body, e.Text)
 		}
@@ -173,6 +177,15 @@ func (c *Country) bodyTexts(s *Store) []string {
 	}
 	for _, g := range c.Groups {
 		body = append(body, g.Name)
+		if g.Note != "" {
+			body = append(body, g.Note)
+		}
+	}
+	for _, n := range c.People {
+		body = append(body, n.Text)
+	}
+	if c.OrderNote != "" {
+		body = append(body, c.OrderNote)
 	}
 	for _, a := range c.Received {
 		// A sentence, since it may be shown as the snippet of a search for
@@ -189,6 +202,7 @@ func (c *Country) bodyTexts(s *Store) []string {
 	for _, e := range c.Timeline {
 		body = append(body, e.Text)
 	}
+	// Editor notes are for maintainers and are never searched.
 	return body
 }
 

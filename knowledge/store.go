@@ -2,6 +2,7 @@ package knowledge
 
 import (
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -18,6 +19,7 @@ const (
 	Announced Status = "announced"
 	Requested Status = "requested"
 	Refused   Status = "refused"
+	Denied    Status = "denied"
 	Ended     Status = "ended"
 	Special   Status = "special"
 )
@@ -25,14 +27,14 @@ const (
 // Statuses returns the whole vocabulary, in display order. The slice is
 // the caller's own: changing it changes nothing else.
 func Statuses() []Status {
-	return []Status{Received, Signed, Agreed, Announced, Requested, Refused, Ended, Special}
+	return []Status{Received, Signed, Agreed, Announced, Requested, Refused, Denied, Ended, Special}
 }
 
 // Meaning explains a status in a few words.
 func (s Status) Meaning() string {
 	switch s {
 	case Requested:
-		return "the US asked; no known agreement"
+		return "the US asked, or talks are reported; no known agreement"
 	case Announced:
 		return "publicly said it would take people; no known written agreement"
 	case Agreed:
@@ -43,10 +45,12 @@ func (s Status) Meaning() string {
 		return "people were actually transferred there"
 	case Refused:
 		return "said no"
+	case Denied:
+		return "denied being asked; no request, deal or transfer on record"
 	case Ended:
 		return "an agreement or practice that has stopped"
 	case Special:
-		return "a special case, not an agreement"
+		return "a special case, not a deal to take other countries' deportees: a transit stop, a one-off, or removals to a nominal home country"
 	}
 	return ""
 }
@@ -54,7 +58,7 @@ func (s Status) Meaning() string {
 // Valid reports whether s is in the vocabulary.
 func (s Status) Valid() bool {
 	switch s {
-	case Received, Signed, Agreed, Announced, Requested, Refused, Ended, Special:
+	case Received, Signed, Agreed, Announced, Requested, Refused, Denied, Ended, Special:
 		return true
 	}
 	return false
@@ -70,6 +74,10 @@ const (
 	Weak         Caveat = "weak"          // one low-reliability source
 	Unconfirmed  Caveat = "unconfirmed"   // the fact sheets could not confirm it
 	Disputed     Caveat = "disputed"      // another source, often the government, contradicts it
+	// UnverifiedWording marks a paraphrase of wording that no available
+	// source gives exactly (it was reconstructed); it never carries
+	// quotation marks.
+	UnverifiedWording Caveat = "unverified_wording"
 )
 
 // Label is how the caveat is shown next to a fact.
@@ -83,6 +91,8 @@ func (c Caveat) Label() string {
 		return "unconfirmed"
 	case Disputed:
 		return "disputed: another source contradicts this"
+	case UnverifiedWording:
+		return "wording not verified"
 	}
 	return ""
 }
@@ -92,12 +102,19 @@ type Fact struct {
 	Text    string
 	Sources []string // source ids
 	Caveat  Caveat
+	// Countries names the countries a topic fact is about (ISO codes, XK
+	// for Kosovo), so that a country without a card can show what is on
+	// record about it; see Store.Mentions. Only topic facts carry it.
+	Countries []string
 }
 
 // Event is a dated fact on a timeline.
 type Event struct {
 	Date   Date
 	Status Status // the stage it marks, or ""
+	// Reported: the date is when the event was reported, not when it
+	// happened (dated_by: report); say "reported on ...".
+	Reported bool
 	Fact
 	line int // where it is in its file
 }
@@ -107,6 +124,8 @@ type Group struct {
 	Name    string
 	Codes   []string // ISO codes, when the source names them
 	Sources []string
+	Date    Date   // when that arrangement was agreed; unknown when not given
+	Note    string // plain words for users about the arrangement, or ""
 }
 
 // Arrival records people of one nationality actually sent to a country.
@@ -115,6 +134,27 @@ type Arrival struct {
 	Count   int // 0 when not reported
 	Sources []string
 	Caveat  Caveat
+	Date    Date // when they arrived; unknown when not given
+}
+
+// Count is one reported number of people, as one source gives it.
+type Count struct {
+	Fact
+	Count   int
+	AtLeast bool // the source gives a floor ("at least", "more than")
+	AsOf    Date // the date the count stands at
+}
+
+// Total is a reported aggregate count across countries.
+type Total struct {
+	Count
+	Scope string // what is counted, in plain words
+}
+
+// Mention is a topic fact that names a country.
+type Mention struct {
+	Topic *Topic
+	Fact  Fact
 }
 
 // Payment is money reported paid (or promised) for taking people.
@@ -135,22 +175,31 @@ type Country struct {
 	Status   Status
 	Disputed bool
 	Summary  string
+	// OrderNote says, in plain words for users, why the stages of the key
+	// dates are not in the usual order (requested, agreed, signed,
+	// received), or is "".
+	OrderNote string
 
 	Accepts     []Fact
 	Groups      []Group
 	Conditions  []Fact
 	Numbers     []Fact
 	Received    []Arrival
+	People      []Count // reported counts of people sent there, one per source and date
 	LegalBasis  []Fact
 	HumanRights []Fact
 	Payments    []Payment
 	Conflicts   []Fact
 	Notes       []Fact
 	Timeline    []Event
+	// EditorNotes are for maintainers (garbles, provenance, typos in a
+	// source): never shown to users.
+	EditorNotes []Fact
 
 	File string // the data file it came from
 
-	nameLines []int // lines of Name and Aliases in File, for load problems
+	nameLines   []int // lines of Name and Aliases in File, for load problems
+	editorLines []int // lines of EditorNotes in File
 }
 
 // Topic is a subject that is not a country: law, court, overview, money.
@@ -160,8 +209,21 @@ type Topic struct {
 	Aliases  []string
 	Summary  string
 	Facts    []Fact
+	Totals   []Total // reported aggregate counts (overview)
 	Timeline []Event
-	File     string
+	// EditorNotes are for maintainers: never shown to users.
+	EditorNotes []Fact
+	File        string
+
+	editorLines []int
+}
+
+// EditorNote is an editor note with where it is written, for maintainers.
+type EditorNote struct {
+	File  string
+	Line  int
+	Owner string // the country code or topic id it belongs to
+	Fact
 }
 
 // Source is a citation.
@@ -252,6 +314,39 @@ func (s *Store) AsOfTime() time.Time { return s.asOf.Earliest() }
 
 // Paid returns the countries with at least one reported payment, by name.
 func (s *Store) Paid() []*Country { return slices.Clip(s.paid) }
+
+// Mentions returns the topic facts that name the country with code in
+// their countries list, in file order.
+func (s *Store) Mentions(code string) []Mention {
+	var out []Mention
+	for _, t := range s.topics {
+		for _, f := range t.Facts {
+			if slices.Contains(f.Countries, code) {
+				out = append(out, Mention{Topic: t, Fact: f})
+			}
+		}
+	}
+	return out
+}
+
+// EditorNotes returns every editor note, with its file and line: topics
+// first, then countries by file name.
+func (s *Store) EditorNotes() []EditorNote {
+	var out []EditorNote
+	for _, t := range s.topics {
+		for i, f := range t.EditorNotes {
+			out = append(out, EditorNote{File: t.File, Line: t.editorLines[i], Owner: t.ID, Fact: f})
+		}
+	}
+	cs := slices.Clone(s.countries)
+	slices.SortFunc(cs, func(a, b *Country) int { return strings.Compare(a.File, b.File) })
+	for _, c := range cs {
+		for i, f := range c.EditorNotes {
+			out = append(out, EditorNote{File: c.File, Line: c.editorLines[i], Owner: c.Code, Fact: f})
+		}
+	}
+	return out
+}
 
 // GroupName returns the display name of a nationality group id.
 func (s *Store) GroupName(id string) string { return s.groups[id].Name }

@@ -34,12 +34,13 @@ const (
 	footColour   = 0x4D4D4D
 )
 
-// maxCategories is the number of colours in the Okabe–Ito palette.
-const maxCategories = 8
+// maxCategories is the number of colours in the palette.
+const maxCategories = 9
 
 // categoryColour is the colour of category i: the Okabe–Ito palette
 // (Okabe and Ito, 2002), in its usual order but with black last, since
-// black fill hides borders.
+// black fill hides borders, and Paul Tol's wine before it as a ninth colour
+// that colour-blind readers still tell from the others.
 func categoryColour(i int) color.RGBA {
 	return rgb([maxCategories]uint32{
 		0xE69F00, // orange
@@ -49,6 +50,7 @@ func categoryColour(i int) color.RGBA {
 		0x0072B2, // blue
 		0xD55E00, // vermillion
 		0xCC79A7, // reddish purple
+		0x882255, // wine (Tol)
 		0x000000, // black
 	}[i])
 }

@@ -49,7 +49,7 @@ type Spec struct {
 	Highlight string
 	Title     string
 	Footer    []string // lines at the foot, such as the data's date and sources
-	// Categories are the legend's classes, at most 8 (the palette's size).
+	// Categories are the legend's classes, at most 9 (the palette's size).
 	Categories []Category
 	// Entries are the countries to colour, each at most once. The legend
 	// counts all of them, in view or not; to count a region's only, pass
