@@ -38,3 +38,31 @@ func BenchmarkComplete3(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkQuestions understands and answers a mix of questions from the
+// question table: aspects, regions, statuses, Spanish, traps.
+func BenchmarkQuestions(b *testing.B) {
+	bt := testBot()
+	ctx := context.Background()
+	qs := []string{"how much did the US pay Eswatini", "which african countries took deportees?",
+		"¿qué países aceptan deportados de EE.UU.?", "is mexico taking deportees from other countries?",
+		"when did uganda sign the deal", "which countries refused", "south sudn", "since february 2026"}
+	for _, q := range qs {
+		bt.Handle(ctx, bot.Query{Text: q}) // build the indexes first
+	}
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		r := bt.Handle(ctx, bot.Query{Text: qs[i%len(qs)]})
+		if r.Kind == "" {
+			b.Fatal("no answer")
+		}
+		i++
+	}
+}
+
+func BenchmarkAnswerFocused(b *testing.B) { benchAnswer(b, "how much did the US pay Eswatini") }
+func BenchmarkAnswerRegion(b *testing.B)  { benchAnswer(b, "which african countries took deportees?") }
+func BenchmarkAnswerSpanish(b *testing.B) {
+	benchAnswer(b, "¿qué países aceptan deportados de EE.UU.?")
+}

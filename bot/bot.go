@@ -36,19 +36,40 @@ type Bot struct {
 	opts  Options
 	asOf  string
 
-	cards map[string]*card // every country and topic card by entity: "c:UG", "t:law"
+	memo *memo    // every answer computed from the store, by what was asked
+	lex  *lexicon // the words of questions, from the store
 }
 
-// card is one country's or topic's answer, rendered once, on first use or
-// by Warm.
+// memo holds the answers the bot has computed from its store, each built
+// once, with its rendering, on first use (or by Warm for the cards): a bot
+// answers from one immutable store, so an answer never goes stale, and a
+// reload makes a new bot with an empty memo. It is the bot's one cache.
+// Keys are made from closed vocabularies (codes, aspects, regions,
+// statuses), never from free text, so it is bounded by the data.
+type memo struct {
+	mu sync.Mutex
+	m  map[string]*card
+}
+
+// card is one memoized answer.
 type card struct {
 	once  sync.Once
-	make  func() Reply
 	reply Reply
 }
 
-func (c *card) get() Reply {
-	c.once.Do(func() { c.reply = c.make() })
+// get returns the answer for key, building it (once) with build.
+func (m *memo) get(key string, build func() Reply) Reply {
+	m.mu.Lock()
+	c, ok := m.m[key]
+	if !ok {
+		c = &card{}
+		m.m[key] = c
+	}
+	m.mu.Unlock()
+	c.once.Do(func() {
+		c.reply = build()
+		c.reply.text = c.reply.render()
+	})
 	return c.reply
 }
 
@@ -64,19 +85,17 @@ func New(store *knowledge.Store, opts Options) *Bot {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	b := &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), cards: map[string]*card{}}
-	for _, c := range store.Countries() {
-		b.cards["c:"+c.Code] = &card{make: func() Reply { return b.finish(b.countryCard(c)) }}
-	}
-	for _, t := range store.Topics() {
-		b.cards["t:"+t.ID] = &card{make: func() Reply { return b.finish(b.topicCard(t)) }}
-	}
-	return b
+	return &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), memo: &memo{m: map[string]*card{}}, lex: newLexicon(store.Words())}
 }
 
-func (b *Bot) finish(r Reply) Reply {
-	r.text = r.render()
-	return r
+// card is a country's whole card.
+func (b *Bot) card(c *knowledge.Country) Reply {
+	return b.memo.get("card:"+c.Code, func() Reply { return b.countryCard(c) })
+}
+
+// topic is a topic's card.
+func (b *Bot) topic(t *knowledge.Topic) Reply {
+	return b.memo.get("topic:"+t.ID, func() Reply { return b.topicCard(t) })
 }
 
 // Warm does ahead of time, in the background, what the first questions
@@ -85,11 +104,14 @@ func (b *Bot) finish(r Reply) Reply {
 func (b *Bot) Warm(ctx context.Context) {
 	b.store.Warm(ctx)
 	go func() {
-		for _, c := range b.cards {
+		for _, c := range b.store.Countries() {
 			if ctx.Err() != nil {
 				return
 			}
-			c.get()
+			b.card(c)
+		}
+		for _, t := range b.store.Topics() {
+			b.topic(t)
 		}
 	}()
 }
@@ -106,7 +128,15 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 		// keeps every answer cheap whatever is pasted in.
 		r = b.help(fmt.Sprintf("That is %d characters long; ask about one country, topic or command at a time (at most %d characters).", len(q.Text), MaxQuery))
 	} else {
-		r = b.answer(parse(q.Text))
+		p := parse(q.Text)
+		if p.cmd != cmdLookup && p.cmd != cmdHelp {
+			// A country's whole name wins over a command word in it:
+			// "new zealand" is not "new" (latest) about "zealand".
+			if _, ok := b.store.Named(strings.TrimRight(strings.TrimSpace(q.Text), "?!. ")); ok {
+				p = parsed{cmd: cmdLookup, arg: strings.TrimSpace(q.Text)}
+			}
+		}
+		r = b.answer(p)
 	}
 	if r.Kind == KindHelp && len(q.Usage) > 0 {
 		r.Fields = append([]Field{{Name: "How to ask here", Items: q.Usage}}, r.Fields...)
@@ -166,43 +196,7 @@ func (b *Bot) answer(p parsed) Reply {
 	case cmdSince:
 		return b.since(p.arg)
 	}
-	return b.lookup(p.arg)
-}
-
-func (b *Bot) lookup(text string) Reply {
-	m := b.store.Resolve(text)
-	// "which countries take Venezuelans?": a nationality word in a question
-	// asks the from question, even without "from". A name written out
-	// word for word wins over it; a typo guess does not.
-	if m.Kind == knowledge.MatchNone || m.Typo {
-		if w, ok := b.demonymIn(text); ok {
-			return b.from(w)
-		}
-	}
-	switch m.Kind {
-	case knowledge.MatchCountry:
-		return b.cards["c:"+m.Code].get()
-	case knowledge.MatchTopic:
-		return b.cards["t:"+m.Topic.ID].get()
-	case knowledge.MatchNoData:
-		return b.noAgreement(m.Code, m.Name)
-	}
-	return b.notFound(text, m.Suggestions)
-}
-
-// demonymIn finds a nationality word in a question of several words.
-func (b *Bot) demonymIn(text string) (string, bool) {
-	words := strings.Fields(text)
-	if len(words) < 2 {
-		return "", false
-	}
-	for _, w := range words {
-		w = strings.Trim(w, ",.;:?!'\"()")
-		if _, ok := b.store.Demonym(w); ok {
-			return w, true
-		}
-	}
-	return "", false
+	return b.question(p.arg)
 }
 
 func (b *Bot) notFound(text string, sugg []knowledge.Suggestion) Reply {

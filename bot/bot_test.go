@@ -428,7 +428,7 @@ func TestOverlongQueriesGetHelp(t *testing.T) {
 func TestCommandWordsAreAcceptedAndShown(t *testing.T) {
 	help := ask("help").Text()
 	n := 0
-	for _, c := range bot.CommandWords() {
+	for _, c := range testBot().CommandWords() {
 		for _, w := range c.Words {
 			n++
 			q := c.Name + " " + w

@@ -2,8 +2,6 @@ package bot
 
 import (
 	"strings"
-
-	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 // command is one entry of the grammar. The parser and help are both built
@@ -13,34 +11,26 @@ type command struct {
 	aliases []string
 	usage   string   // how to type it; for a command with words, the words are added by Usage
 	words   []string // the closed set of argument words the command accepts, if it has one
+	regions bool     // it also takes a region name
 	what    string
 	example string
 }
 
-// Usage is how to type the command, with its argument words when it has
-// a closed set of them, as help shows it.
-func (c command) Usage() string {
+// usage is how to type a command, with its argument words when it has a
+// closed set of them, as help shows it.
+func (b *Bot) usage(c command) string {
 	if len(c.words) == 0 {
 		return c.usage
 	}
-	return c.usage + " [" + strings.Join(c.words, " | ") + "]"
-}
-
-// List words besides the statuses.
-const (
-	listAll      = "all"
-	listPaid     = "paid"
-	listDisputed = "disputed"
-)
-
-// listWords are the arguments list accepts: every status, paid, disputed.
-func listWords() []string {
-	var w []string
-	for _, s := range knowledge.Statuses() {
-		w = append(w, string(s))
+	u := c.usage + " [" + strings.Join(c.words, " | ") + "]"
+	if c.regions {
+		u += " [" + strings.Join(b.regionNames(), " | ") + "]"
 	}
-	return append(w, listPaid, listDisputed)
+	return u
 }
+
+// listAll is list's word for no filter.
+const listAll = "all"
 
 // Command names, as the parser returns them.
 const (
@@ -58,7 +48,7 @@ const (
 var commands = []command{
 	{name: cmdLookup, usage: "<country>", what: "status, terms, numbers, dates and sources for one country (any language, ISO code, typos welcome)", example: "uganda"},
 	{name: cmdLookup, usage: "law | court | overview | money", what: "the legal basis, the court cases, the big picture over time, the payments", example: "court"},
-	{name: cmdList, usage: "list", words: listWords(), what: "every country on record grouped by status, or only one status, those with a reported payment (paid), or those where a government denied or contradicted a report (disputed)", example: "list refused"},
+	{name: cmdList, usage: "list", words: statusWordsOf(), regions: true, what: "every country on record grouped by status; or one status, those with a reported payment (paid), those where a government denied or contradicted a report (disputed); and or a region", example: "list caribbean signed"},
 	{name: cmdSearch, aliases: []string{"find"}, usage: "search <words>", what: "full-text search of every fact", example: "search children"},
 	{name: cmdFrom, aliases: []string{"nationality"}, usage: "from <nationality or country>", what: "which countries received, or agreed to take, people of that nationality", example: "from cuba"},
 	{name: cmdLatest, aliases: []string{"new", "news"}, usage: "latest [country]", what: "the 10 newest dated events, or one country's", example: "latest eswatini"},
@@ -114,33 +104,6 @@ func parse(text string) parsed {
 	if name, ok := commandByWord[strings.ToLower(first)]; ok {
 		return parsed{cmd: name, arg: strings.TrimSpace(rest)}
 	}
-	return question(t)
-}
-
-// question finds a command inside a natural question. Command words win over
-// country names: "which countries took people from Cuba?" is a from query.
-func question(t string) parsed {
-	words := strings.Fields(t)
-	lower := make([]string, len(words))
-	for i, w := range words {
-		lower[i] = strings.ToLower(strings.Trim(w, ",;:'\"()"))
-	}
-	for i, w := range lower {
-		if w == "from" && i+1 < len(words) && i > 0 {
-			return parsed{cmd: cmdFrom, arg: strings.Join(words[i+1:], " ")}
-		}
-	}
-	joined := strings.Join(lower, " ")
-	if strings.HasPrefix(joined, "what's new") || strings.HasPrefix(joined, "whats new") || strings.HasPrefix(joined, "what is new") {
-		arg := ""
-		for i, w := range lower {
-			if w == "in" || w == "for" || w == "with" {
-				arg = strings.Join(words[i+1:], " ")
-				break
-			}
-		}
-		return parsed{cmd: cmdLatest, arg: arg}
-	}
 	return parsed{cmd: cmdLookup, arg: t}
 }
 
@@ -151,12 +114,17 @@ type CommandWord struct {
 	Words []string
 }
 
-// CommandWords lists every command that takes a closed set of words.
-func CommandWords() []CommandWord {
+// CommandWords lists every command that takes a closed set of words, with
+// its words.
+func (b *Bot) CommandWords() []CommandWord {
 	var out []CommandWord
 	for _, c := range commands {
 		if len(c.words) > 0 {
-			out = append(out, CommandWord{Name: c.name, Words: append([]string(nil), c.words...)})
+			w := append([]string(nil), c.words...)
+			if c.regions {
+				w = append(w, b.regionNames()...)
+			}
+			out = append(out, CommandWord{Name: c.name, Words: w})
 		}
 	}
 	return out

@@ -1,10 +1,14 @@
 package bot
 
-// This file answers from: the countries that took people of a nationality.
+// This file answers from: the countries that took, or agreed to take,
+// people of a nationality, each with the date and stage of its
+// arrangement.
 
 import (
 	"fmt"
 	"strings"
+
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 func (b *Bot) from(arg string) Reply {
@@ -13,34 +17,102 @@ func (b *Bot) from(arg string) Reply {
 		return b.help("from needs a nationality or a country, e.g. from cuba.")
 	}
 	code, ok := b.store.Nationality(arg)
-	if !ok {
+	if !ok || code == "US" {
 		m := b.store.Resolve(arg)
 		r := b.notFound(arg, m.Suggestions)
-		r.Summary = fmt.Sprintf("%q is not a nationality or country I know. Try a country name (from cuba) or a nationality (from venezuelans).", clip(arg, 60))
+		r.Summary = fmt.Sprintf("%q is not a nationality or a country other than the US. Try a country name (from cuba) or a nationality (from venezuelans).", clip(arg, 60))
 		return r
 	}
+	return b.memo.get("from:"+code+"::", func() Reply { return b.fromFiltered(code, Filter{}) })
+}
+
+// fromFiltered lists the countries that received, or agreed to take,
+// people of the nationality code, narrowed by f's region or status.
+func (b *Bot) fromFiltered(code string, f Filter) Reply {
 	name := b.store.DisplayName(code)
-	hits := b.store.From(code)
-	r := Reply{Kind: KindFrom, Title: fmt.Sprintf("Countries that took, or agreed to take, people from %s (%d)", name, len(hits))}
+	var hits []knowledge.FromHit
+	for _, h := range b.store.From(code) {
+		if b.matches(h.Country, f) {
+			hits = append(hits, h)
+		}
+	}
+	where := ""
+	if f.Region != "" {
+		where = " in " + regionTitle(f.Region)
+	}
+	r := Reply{Kind: KindFrom, Filter: f,
+		Title: fmt.Sprintf("Countries%s that took, or agreed to take, people from %s (%d)", where, name, len(hits))}
 	if len(hits) == 0 {
-		r.Summary = fmt.Sprintf("No country on record is reported to have received, or agreed to take, people from %s as of %s.", name, b.asOf)
+		r.Summary = fmt.Sprintf("No country%s on record is reported to have received, or agreed to take, people from %s as of %s.", where, name, b.asOf)
 		return r
 	}
-	r.Summary = "received: people of this nationality were actually sent there; agreed: the country agreed to take this nationality (by name or as part of a named group)."
+	r.Summary = "received: people of this nationality were sent there; agreed: the country agreed to take them (by name or as part of a named group), with the date of that arrangement."
 	ci := newCites(b.store)
 	for _, h := range hits {
 		res := countryResult(h.Country)
-		res.Stage, res.Event = "agreed", "agreed"
+		if h.Date.Known() {
+			res.Date, res.DateISO = h.Date.String(), h.Date.ISO()
+		}
+		var ev strings.Builder
 		if h.Received {
-			res.Stage, res.Event = "received", "received"
+			res.Stage = "received"
+			ev.WriteString("received")
 			if h.Count > 0 {
 				res.Count, res.HasCount = h.Count, true
-				res.Event += fmt.Sprintf(" (%d)", h.Count)
+				fmt.Fprintf(&ev, " %d %s", h.Count, plural(h.Count, "person", "people"))
+			}
+			if h.Date.Known() {
+				ev.WriteString(" " + onDate(h.Date))
+			}
+		} else {
+			res.Stage = "agreed"
+			ev.WriteString("agreed")
+			if h.Date.Known() {
+				ev.WriteString(" " + onDate(h.Date))
+			}
+			if h.Group != "" {
+				ev.WriteString(" to take " + lowerFirst(h.Group))
 			}
 		}
-		res.Event = withCaveat(res.Event+ci.add(h.Sources), h.Caveat)
+		if h.Note != "" {
+			ev.WriteString(" (" + strings.TrimSuffix(h.Note, ".") + ")")
+		}
+		res.Event = withCaveat(ev.String()+ci.add(h.Sources), h.Caveat)
 		r.Results = append(r.Results, res)
 	}
 	r.Sources = ci.list
 	return r
+}
+
+// onDate says when, as precisely as known: "on 2025-07-29", "in
+// 2025-08", "in 2023", "mid-August 2025".
+func onDate(d knowledge.Date) string {
+	switch {
+	case d.Approximate:
+		return "(" + d.String() + ")"
+	case d.Precision == knowledge.Day:
+		return "on " + d.ISO()
+	}
+	return "in " + d.ISO()
+}
+
+// lowerFirst lowers the first letter of a phrase used inside a sentence,
+// unless it starts a name ("West African nationals" stays).
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	first, _, _ := strings.Cut(s, " ")
+	if first == "People" || first == "Nationals" || first == "Deportees" || first == "Migrants" {
+		return strings.ToLower(s[:1]) + s[1:]
+	}
+	return s
+}
+
+// plural picks the singular or the plural for n.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

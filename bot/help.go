@@ -12,7 +12,7 @@ func (b *Bot) help(problem string) Reply {
 	r.Summary = "Ask about a country, a topic, or use a command. Every answer cites its sources and says how recent the facts are."
 	items := make([]string, 0, len(commands))
 	for _, c := range commands {
-		items = append(items, fmt.Sprintf("%s: %s (e.g. %s)", c.Usage(), c.what, c.example))
+		items = append(items, fmt.Sprintf("%s: %s (e.g. %s)", b.usage(c), c.what, c.example))
 	}
 	r.Fields = []Field{{Name: "Commands", Items: items}}
 	return r

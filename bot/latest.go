@@ -31,19 +31,46 @@ func (b *Bot) latest(arg string) Reply {
 	case knowledge.MatchNoData:
 		return b.noAgreement(m.Code, m.Name)
 	case knowledge.MatchTopic:
-		return b.cards["t:"+m.Topic.ID].get()
+		return b.topic(m.Topic)
 	}
 	return b.notFound(arg, m.Suggestions)
 }
 
+// since answers "since 2026-01-01", and "since February 2026" as well.
 func (b *Bot) since(arg string) Reply {
-	day, ok := parseDay(arg)
-	if !ok {
-		return b.help(fmt.Sprintf("since needs a date as YYYY-MM-DD, e.g. since 2026-01-01; %q is not one.", clip(arg, 40)))
+	if day, ok := parseDay(arg); ok {
+		return b.eventsIn(window{from: day, said: "since " + day.Format("2006-01-02")})
 	}
-	r := b.events(b.store.Since(day))
+	if strings.ContainsAny(arg, "-/") && strings.ContainsAny(arg, "0123456789") {
+		return b.help(fmt.Sprintf("since needs a real date as YYYY-MM-DD, e.g. since 2026-01-01; %q is not one.", clip(arg, 40)))
+	}
+	words := strings.Fields(knowledge.Fold("since " + arg))
+	hits := b.lex.scan(words, make([]bool, len(words)))
+	if w, ok := b.timeWindow(words, hits, make([]bool, len(words))); ok {
+		return b.eventsIn(w)
+	}
+	return b.help(fmt.Sprintf("since needs a date, e.g. since 2026-01-01 or since February 2026; %q is not one.", clip(arg, 40)))
+}
+
+// eventsIn lists the events in a window, newest first. With none, it says
+// so and shows the newest events on record with their dates.
+func (b *Bot) eventsIn(w window) Reply {
+	var hits []knowledge.EventHit
+	for _, h := range b.store.Since(w.from) {
+		if w.until.IsZero() || h.Event.Date.Earliest().Before(w.until) {
+			hits = append(hits, h)
+		}
+	}
+	if len(hits) == 0 {
+		r := b.events(b.store.Latest(5))
+		r.Kind = KindSince
+		r.Title = "Nothing on record " + w.said
+		r.Summary = fmt.Sprintf("No event on record is dated %s; the facts run to %s. The newest events on record:", w.said, b.asOf)
+		return r
+	}
+	r := b.events(hits)
 	r.Kind = KindSince
-	r.Title = fmt.Sprintf("Events since %s (%d)", day.Format("2006-01-02"), len(r.Results))
+	r.Title = fmt.Sprintf("Events %s (%d)", w.said, len(r.Results))
 	r.Summary = "Newest first. An event known only to the month or year counts from its first possible day."
 	return r
 }

@@ -2,9 +2,12 @@ package bot
 
 import (
 	"context"
+
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 // Kind says what sort of answer a Reply is. The values are part of the
@@ -58,6 +61,9 @@ type Query struct {
 	Usage []string
 }
 
+// Reply is a platform-neutral answer. Replies may share their slices with
+// the bot's memo of answers: treat a Reply as read-only.
+//
 // Reply is a platform-neutral answer. Renderers (plain text here, Block Kit in
 // bot/slack, embeds in bot/discord) need nothing more than this. Every string
 // in it is plain text without markup: renderers escape it for their platform.
@@ -78,10 +84,12 @@ type Reply struct {
 	Suggestions []Suggestion
 	Sources     []Source
 
-	Country *Country // the country the answer is about, if one
-	AsOf    string   // YYYY-MM-DD, the data's as-of date
-	Age     string   // how old the facts are, from the bot's clock: "8 months ago"
-	Stale   bool     // the facts are more than StaleAfter old: newer reporting may exist
+	Country *Country         // the country the answer is about, if one
+	Aspect  knowledge.Aspect // what a focused answer is about: money, numbers, ...; "" for a whole card
+	Filter  Filter           // what a list was narrowed to
+	AsOf    string           // YYYY-MM-DD, the data's as-of date
+	Age     string           // how old the facts are, from the bot's clock: "8 months ago"
+	Stale   bool             // the facts are more than StaleAfter old: newer reporting may exist
 
 	// Corrections is where to report a wrong fact, shown at the foot of
 	// full cards; "" elsewhere.
@@ -93,6 +101,12 @@ type Reply struct {
 	More []More
 
 	text string // the precomputed rendering of a cached card
+}
+
+// Filter is what a list of countries was narrowed to.
+type Filter struct {
+	Region string // a region's filter name (africa, central-america, ...), or ""
+	Status string // a status, "agreed" (agreed, signed or received), "paid", "disputed", or ""
 }
 
 // Field is a named block of a card, e.g. "Conditions". Items are shown as a
@@ -122,8 +136,9 @@ type Result struct {
 	DateISO  string // the same date in ISO 8601 at its precision, "" when unknown
 	Event    string // latest, since: the event; from: what was agreed or received, with citations
 	Stage    string // from: "received" or "agreed"
-	Count    int    // from: how many, when HasCount
+	Count    int    // from, ranking, totals: how many, when HasCount
 	HasCount bool
+	AtLeast  bool   // the count is a floor ("at least")
 	Snippet  string // search: the matching sentence
 	Group    string // list: the status heading it belongs to
 }
@@ -302,7 +317,9 @@ func (r Reply) Footer() string {
 // Line renders a result as one line of plain text.
 func (res Result) Line() string {
 	var b strings.Builder
-	if res.Date != "" {
+	if res.Date != "" && res.Stage == "" && !res.HasCount {
+		// An event's date leads its line; from, ranking and totals rows
+		// say their date inside the event.
 		b.WriteString(res.Date)
 		b.WriteString(" ")
 	}

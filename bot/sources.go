@@ -23,9 +23,9 @@ func (b *Bot) sources(arg string) Reply {
 	var card Reply
 	switch m.Kind {
 	case knowledge.MatchCountry:
-		card = b.cards["c:"+m.Code].get()
+		card = b.card(m.Country)
 	case knowledge.MatchTopic:
-		card = b.cards["t:"+m.Topic.ID].get()
+		card = b.topic(m.Topic)
 	case knowledge.MatchNoData:
 		return b.noAgreement(m.Code, m.Name)
 	default:

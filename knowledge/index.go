@@ -15,6 +15,9 @@ type FromHit struct {
 	Count    int  // 0 when not reported
 	Sources  []string
 	Caveat   Caveat // of the arrival report; none for an agreement
+	Date     Date   // when they arrived, or when the arrangement was agreed
+	Group    string // the group agreed to, e.g. "West African nationals"; "" for an arrival
+	Note     string // plain words about the arrangement, e.g. that it dates from 2023
 }
 
 // EventHit is a dated event of a country or a topic.
@@ -161,7 +164,7 @@ func (s *Store) buildFrom() {
 				continue
 			}
 			got[a.Code] = true
-			s.from[a.Code] = append(s.from[a.Code], FromHit{Country: c, Received: true, Count: a.Count, Sources: a.Sources, Caveat: a.Caveat})
+			s.from[a.Code] = append(s.from[a.Code], FromHit{Country: c, Received: true, Count: a.Count, Sources: a.Sources, Caveat: a.Caveat, Date: a.Date})
 		}
 		for _, g := range c.Groups {
 			for _, code := range g.Codes {
@@ -169,7 +172,7 @@ func (s *Store) buildFrom() {
 					continue
 				}
 				got[code] = true
-				s.from[code] = append(s.from[code], FromHit{Country: c, Sources: g.Sources})
+				s.from[code] = append(s.from[code], FromHit{Country: c, Sources: g.Sources, Date: g.Date, Group: g.Name, Note: g.Note})
 			}
 		}
 	}

@@ -385,8 +385,12 @@ func (s *Store) scan(words []string, orig string) (entity, bool) {
 			return found.ent, true
 		}
 	}
+	// An upper-case alpha-3 code inside a question ("does HND take
+	// deportees"). Never a two-letter one: inside a sentence those are
+	// words or parts of one ("EE.UU." is not Estonia); a bare code is a
+	// name only as the whole query.
 	for _, w := range strings.FieldsFunc(orig, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') }) {
-		if (len(w) == 2 || len(w) == 3) && strings.ToUpper(w) == w && w != "US" && w != "USA" {
+		if len(w) == 3 && strings.ToUpper(w) == w && w != "USA" {
 			if code, ok := s.codes[strings.ToLower(w)]; ok {
 				return entity{code: code}, true
 			}
@@ -421,10 +425,15 @@ func (s *Store) fuzzy(cands []string) (*entity, []Suggestion) {
 		d    int
 		prio int
 		lim  int // the typo limit of the candidate text that came closest
+		// words is how many words of the question the match covers: a
+		// misspelt word inside a multi-word name ("south sudn") is closer
+		// to that name than to the one its word alone is near (Sudan).
+		words int
 	}
 	bestByEnt := map[entity]hit{}
 	for _, c := range cands {
 		limit := typoLimit(len(c))
+		nw := strings.Count(c, " ") + 1
 		maxD := limit + 1 // a little wider, for suggestions
 		lo, hi := len(c)-maxD, len(c)+maxD+1
 		if lo < 0 {
@@ -450,10 +459,11 @@ func (s *Store) fuzzy(cands []string) (*entity, []Suggestion) {
 			h, ok := bestByEnt[ne.ent]
 			switch {
 			case !ok || d < h.d:
-				bestByEnt[ne.ent] = hit{ne.ent, d, ne.prio, limit}
+				bestByEnt[ne.ent] = hit{ne.ent, d, ne.prio, limit, nw}
 			case d == h.d:
 				h.prio = min(h.prio, ne.prio)
 				h.lim = max(h.lim, limit)
+				h.words = max(h.words, nw)
 				bestByEnt[ne.ent] = h
 			}
 		}
@@ -466,6 +476,9 @@ func (s *Store) fuzzy(cands []string) (*entity, []Suggestion) {
 		a, b := hits[i], hits[j]
 		if a.d != b.d {
 			return a.d < b.d
+		}
+		if a.words != b.words {
+			return a.words > b.words
 		}
 		ra, rb := s.byCode[a.ent.code] != nil || a.ent.topic != "", s.byCode[b.ent.code] != nil || b.ent.topic != ""
 		if ra != rb {
@@ -481,7 +494,7 @@ func (s *Store) fuzzy(cands []string) (*entity, []Suggestion) {
 		// question ("saint" in "saint vincent") gets no more slack than it
 		// would alone, or "saint" would become "spain".
 		top := hits[0]
-		if top.d <= top.lim && (len(hits) == 1 || hits[1].d > top.d) {
+		if top.d <= top.lim && (len(hits) == 1 || hits[1].d > top.d || top.words > 1 && hits[1].words < top.words) {
 			return &top.ent, nil
 		}
 	}

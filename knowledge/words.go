@@ -5,8 +5,8 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/text/language"
 	yaml "go.yaml.in/yaml/v3"
+	"golang.org/x/text/language"
 )
 
 // wordsFile holds the words the bot understands in questions. It is
@@ -63,6 +63,8 @@ type Lexicon struct {
 	Statuses map[string]Phrases // a status, FilterAgreed or FilterPaid
 	Regions  []Region           // in file order
 	Deporter Phrases            // the United States, in any spelling
+	People   Phrases            // nouns for the people deported ("deportados")
+	Ignore   Phrases            // words with no meaning of their own in a question
 	Many     Phrases            // "which countries"
 	Most     Phrases            // "the most"
 	Total    Phrases            // "in total"
@@ -129,6 +131,8 @@ type wordsFileData struct {
 	Statuses namedLists  `yaml:"statuses"`
 	Regions  namedRegion `yaml:"regions"`
 	Deporter wordList    `yaml:"deporter"`
+	People   wordList    `yaml:"people"`
+	Ignore   wordList    `yaml:"ignore"`
 	Many     wordList    `yaml:"many"`
 	Most     wordList    `yaml:"most"`
 	Total    wordList    `yaml:"total"`
@@ -251,6 +255,8 @@ func (s *Store) loadWords(p *problems, w *wordsFileData) {
 			Phrases: phrases("regions."+e.Name.V, e.Name.Line, wordList{EN: e.Region.EN, ES: e.Region.ES})})
 	}
 	l.Deporter = phrases("deporter", 0, w.Deporter)
+	l.People = phrases("people", 0, w.People)
+	l.Ignore = phrases("ignore", 0, w.Ignore)
 	l.Many = phrases("many", 0, w.Many)
 	l.Most = phrases("most", 0, w.Most)
 	l.Total = phrases("total", 0, w.Total)

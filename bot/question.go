@@ -1,0 +1,144 @@
+package bot
+
+// This file answers a question once understood: one country (its card, or
+// the one aspect asked about), a list narrowed by region and status, a
+// ranking or the totals, a topic, a time window, or, when nothing is
+// understood, a search before "not found". It never guesses.
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+// question answers a query that does not start with a command word.
+func (b *Bot) question(text string) Reply {
+	// A name typed alone: a country in any language ("Ouganda"), or a
+	// topic's own name or alias ("money", "payments", "court").
+	if m, ok := b.store.Named(text); ok {
+		if m.Kind == knowledge.MatchCountry {
+			return b.card(m.Country)
+		}
+		if m.Code != "US" {
+			return b.noAgreement(m.Code, m.Name)
+		}
+	}
+	if t := b.store.TopicNamed(text); t != nil {
+		return b.topicAnswer(t.ID)
+	}
+	rq := b.understand(text)
+	f := Filter{Region: rq.region, Status: rq.status}
+	switch {
+	case rq.cmd == cmdHelp:
+		return b.help("")
+	case rq.country != "":
+		return b.aboutCountry(rq)
+	case rq.nationality != "":
+		return b.memo.get("from:"+rq.nationality+":"+f.Region+":"+f.Status, func() Reply { return b.fromFiltered(rq.nationality, f) })
+	case rq.topic != "" && !rq.many && !rq.most && f == (Filter{}):
+		return b.topicAnswer(rq.topic)
+	case rq.most:
+		return b.memo.get("ranking:"+f.Region+":"+f.Status, func() Reply { return b.ranking(f) })
+	case rq.total || rq.aspect == knowledge.AspectNumbers && !rq.many && f == (Filter{}):
+		return b.memo.get("totals", b.totals)
+	case rq.many || rq.region != "" || f.Status != "" && len(rq.unknown) == 0:
+		if f.Status == "" && (rq.aspect == knowledge.AspectMoney) {
+			f.Status = knowledge.FilterPaid
+		}
+		a := listAspect(rq.aspect)
+		return b.memo.get("list:"+f.Region+":"+f.Status+":"+string(a), func() Reply { return b.filtered(f, a) })
+	case rq.window.set():
+		return b.eventsIn(rq.window)
+	case rq.newWords:
+		return b.latest("")
+	case rq.aspect == knowledge.AspectMoney:
+		return b.topicAnswer("money")
+	case rq.aspect == knowledge.AspectLaw:
+		return b.topicAnswer("law")
+	}
+	return b.fallback(text, rq)
+}
+
+// listAspect keeps the one aspect a list answers: how many.
+func listAspect(a knowledge.Aspect) knowledge.Aspect {
+	if a == knowledge.AspectNumbers {
+		return a
+	}
+	return knowledge.AspectNone
+}
+
+// aboutCountry answers a question about one country: the aspect asked
+// about, or the card.
+func (b *Bot) aboutCountry(rq request) Reply {
+	c := b.store.Country(rq.country)
+	if c == nil {
+		return b.noAgreement(rq.country, b.store.DisplayName(rq.country))
+	}
+	if rq.newWords || rq.window.set() {
+		return b.latest(c.Name)
+	}
+	var r Reply
+	if a := rq.aspect; a != knowledge.AspectNone {
+		r = b.memo.get("focused:"+c.Code+":"+string(a), func() Reply { return b.focused(c, a) })
+	} else {
+		r = b.card(c)
+	}
+	if len(rq.others) > 0 {
+		var names []string
+		for _, o := range rq.others {
+			names = append(names, b.store.DisplayName(o))
+		}
+		r.Notice = fmt.Sprintf("You named more than one country; this answer is about %s. Ask about %s on its own.", c.Name, strings.Join(names, ", "))
+	}
+	return r
+}
+
+// topicAnswer is a topic's card.
+func (b *Bot) topicAnswer(id string) Reply {
+	if t := b.store.Topic(id); t != nil {
+		return b.topic(t)
+	}
+	return b.notFound(id, nil)
+}
+
+// fallback answers what was not understood: a name typed alone (a topic's
+// alias, a typo the store's rule accepts), then a search of every fact,
+// then "not found" with suggestions and the best search hits.
+func (b *Bot) fallback(text string, rq request) Reply {
+	m := b.store.Resolve(text)
+	short := len(strings.Fields(text)) <= 3
+	if !m.Typo || short {
+		switch m.Kind {
+		case knowledge.MatchCountry:
+			if m.Code != "US" {
+				return b.card(m.Country)
+			}
+		case knowledge.MatchNoData:
+			if m.Code != "US" {
+				return b.noAgreement(m.Code, m.Name)
+			}
+		case knowledge.MatchTopic:
+			return b.topic(m.Topic)
+		}
+	}
+	// Search the words not understood. With none, nothing in the question
+	// names anything: say how to ask.
+	terms := strings.Join(rq.unknown, " ")
+	if len(rq.unknown) == 0 && len(m.Suggestions) == 0 {
+		return b.help(fmt.Sprintf("I could not tell which country or topic %q is about.", clip(text, 80)))
+	}
+	var hits Reply
+	if len(knowledge.SearchTerms(terms)) > 0 && len(b.store.Search(terms)) > 0 {
+		hits = b.search(terms)
+	}
+	if len(m.Suggestions) == 0 && hits.Kind == KindSearch {
+		hits.Notice = fmt.Sprintf("No country or topic is called %q; these facts mention it.", clip(terms, 80))
+		return hits
+	}
+	// A name-like query with near names: "did you mean", with the best
+	// search hits beside the suggestions.
+	r := b.notFound(text, m.Suggestions)
+	r.Results = hits.Results
+	return r
+}

@@ -1,0 +1,128 @@
+package bot
+
+// This file answers the questions about all countries at once that need
+// arithmetic: which country received the most people, and how many were
+// sent in all. Every figure is computed from the structured counts in the
+// data, never written by hand, and each keeps its date and source.
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/agreementbot/agreementbot/knowledge"
+)
+
+// The kinds of these answers.
+const (
+	KindRanking Kind = "ranking" // countries ranked by the people they received
+	KindTotals  Kind = "totals"  // the reported totals, and the sum on record
+)
+
+// rankN is how many countries a ranking shows.
+const rankN = 10
+
+// bestCount is the count a country is ranked by: its largest reported
+// count (a floor counts as its number).
+func bestCount(c *knowledge.Country) (knowledge.Count, bool) {
+	if len(c.People) == 0 {
+		return knowledge.Count{}, false
+	}
+	best := c.People[0]
+	for _, n := range c.People[1:] {
+		if n.Count > best.Count || n.Count == best.Count && n.AsOf.Earliest().After(best.AsOf.Earliest()) {
+			best = n
+		}
+	}
+	return best, true
+}
+
+// countResult is a row of a ranking or of the totals.
+func (b *Bot) countResult(res Result, n knowledge.Count, ci *cites) Result {
+	res.Count, res.HasCount, res.AtLeast = n.Count, true, n.AtLeast
+	if n.AsOf.Known() {
+		res.Date, res.DateISO = n.AsOf.String(), n.AsOf.ISO()
+	}
+	res.Event = countPhrase(n, b.outletOf(n.Sources)) + ci.add(n.Sources)
+	return res
+}
+
+// ranking answers "which country received the most deportees", narrowed
+// by f.
+func (b *Bot) ranking(f Filter) Reply {
+	type ranked struct {
+		c *knowledge.Country
+		n knowledge.Count
+	}
+	var rs []ranked
+	for _, c := range b.store.Countries() {
+		if n, ok := bestCount(c); ok && b.matches(c, f) {
+			rs = append(rs, ranked{c, n})
+		}
+	}
+	slices.SortStableFunc(rs, func(x, y ranked) int { return y.n.Count - x.n.Count })
+	where := ""
+	if f.Region != "" {
+		where = " in " + regionTitle(f.Region)
+	}
+	r := Reply{Kind: KindRanking, Filter: f, Aspect: knowledge.AspectNumbers,
+		Title: fmt.Sprintf("Countries%s by the number of people they received", where)}
+	if len(rs) == 0 {
+		r.Summary = fmt.Sprintf("No count of people received%s is on record as of %s.", where, b.asOf)
+		return r
+	}
+	ci := newCites(b.store)
+	top := rs[0]
+	r.Summary = fmt.Sprintf("%s has the largest reported count: %s. Counts are as each source gave them, at different dates; \"at least\" marks a floor.",
+		top.c.Name, countPhrase(top.n, b.outletOf(top.n.Sources))+ci.add(top.n.Sources))
+	for _, x := range rs[:min(len(rs), rankN)] {
+		r.Results = append(r.Results, b.countResult(countryResult(x.c), x.n, ci))
+	}
+	if len(rs) > rankN {
+		r.Summary += fmt.Sprintf(" The top %d of %d countries with a count.", rankN, len(rs))
+	}
+	r.Sources = ci.list
+	return r
+}
+
+// totals answers "how many people were sent to third countries": each
+// reported total with its scope and source, then the sum of the country
+// counts on record, labelled as agreementbot's own arithmetic.
+func (b *Bot) totals() Reply {
+	r := Reply{Kind: KindTotals, Aspect: knowledge.AspectNumbers, Title: "How many people were sent to third countries"}
+	ci := newCites(b.store)
+	var totals []knowledge.Total
+	for _, t := range b.store.Topics() {
+		totals = append(totals, t.Totals...)
+	}
+	slices.SortStableFunc(totals, func(x, y knowledge.Total) int { return y.AsOf.Earliest().Compare(x.AsOf.Earliest()) })
+	var parts []string
+	for _, t := range totals {
+		res := b.countResult(Result{Name: t.Scope}, t.Count, ci)
+		r.Results = append(r.Results, res)
+		parts = append(parts, countPhrase(t.Count, b.outletOf(t.Sources))+" "+t.Scope+ci.add(t.Sources))
+	}
+	sum, floor, n := 0, false, 0
+	for _, c := range b.store.Countries() {
+		if best, ok := bestCount(c); ok {
+			sum += best.Count
+			floor = floor || best.AtLeast
+			n++
+		}
+	}
+	sumLine := fmt.Sprintf("Adding up the largest count on record for each of %d countries gives %d", n, sum)
+	if floor {
+		sumLine = fmt.Sprintf("Adding up the largest count on record for each of %d countries gives at least %d", n, sum)
+	}
+	sumLine += " (agreementbot's own sum of counts taken at different dates by different sources, not a reported figure)."
+	r.Results = append(r.Results, Result{Name: "Sum of the country counts on record (computed by agreementbot)", Count: sum, HasCount: true, AtLeast: floor})
+	switch len(parts) {
+	case 0:
+		r.Summary = "No reported total is on record. " + sumLine
+	default:
+		r.Summary = "Reported totals differ with what they count: " + strings.Join(parts, "; ") + ". " + sumLine
+	}
+	r.Sources = ci.list
+	r.More = []More{{Label: "country by country", Command: "which country received the most deportees"}}
+	return r
+}
