@@ -41,7 +41,6 @@ type Config struct {
 // Hooks are the program's callbacks for metrics and readiness; see bot.Hooks.
 type Hooks = bot.Hooks
 
-
 // withDefaults fills in the optional fields.
 func (c Config) withDefaults() Config {
 	if c.APIURL == "" {

@@ -12,6 +12,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/internal/testkit"
 )
 
 type answer struct {
@@ -25,7 +26,7 @@ type answer struct {
 func TestGateway(t *testing.T) {
 	t.Parallel()
 	fake := newFakeDiscord(t)
-	var logs logBuffer
+	var logs testkit.LogBuffer
 	answers := make(chan answer, 16)
 	// The hook runs in Run's loop after Open returns, while the interactions
 	// on the new connection are answered by goroutines Open started: nothing
@@ -33,7 +34,7 @@ func TestGateway(t *testing.T) {
 	reconnects := make(chan struct{}, 16)
 	cfg := Config{
 		BotToken: fakeBotToken, AppID: fakeAppID, GuildID: fakeGuildID, APIURL: fake.URL(),
-		RegisterCommands: true, Logger: testLogger(&logs),
+		RegisterCommands: true, Logger: logs.Logger(),
 		Hooks: Hooks{
 			Answered:  func(kind string, outcome bot.Outcome, _ time.Duration) { answers <- answer{kind, outcome} },
 			Reconnect: func() { reconnects <- struct{}{} },
@@ -177,8 +178,8 @@ func TestGatewayInvalidToken(t *testing.T) {
 
 func testInvalidToken(t *testing.T, opt func(*fakeDiscord)) {
 	fake := newFakeDiscord(t, opt)
-	var logs logBuffer
-	g, err := NewGateway(Config{BotToken: fakeBotToken, APIURL: fake.URL(), Logger: testLogger(&logs)}, stubHandler, nil)
+	var logs testkit.LogBuffer
+	g, err := NewGateway(Config{BotToken: fakeBotToken, APIURL: fake.URL(), Logger: logs.Logger()}, stubHandler, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
