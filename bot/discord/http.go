@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/bwmarrin/discordgo"
 )
 
 // interactionsHandler is the HTTP interactions endpoint.
@@ -53,7 +55,7 @@ func NewHTTPHandler(cfg Config, h bot.Handler, c bot.Completer) (http.Handler, e
 	return &interactionsHandler{
 		cfg: cfg,
 		key: key,
-		rs:  &responder{h: h, c: c, log: cfg.Logger},
+		rs:  &responder{h: h, c: c},
 		bufs: sync.Pool{New: func() any {
 			b := make([]byte, 0, 4<<10)
 			return &b
@@ -113,14 +115,20 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		h.reject(w, r, http.StatusUnauthorized, "bad signature")
 		return
 	}
-	in, err := parseInteraction(msg[len(ts):])
-	if err != nil {
+	var i discordgo.Interaction
+	if err := json.Unmarshal(msg[len(ts):], &i); err != nil {
 		h.reject(w, r, http.StatusBadRequest, "body is not an interaction")
 		return
 	}
-	body, kind, panicked, ok := h.rs.answer(r.Context(), in)
-	if !ok {
-		h.reject(w, r, http.StatusBadRequest, "unsupported interaction type "+strconv.Itoa(int(in.Type)))
+	body, kind, err := h.rs.answer(r.Context(), &i)
+	if errors.Is(err, errUnsupported) {
+		h.reject(w, r, http.StatusBadRequest, "unsupported interaction type")
+		return
+	}
+	if err != nil {
+		h.cfg.Logger.LogAttrs(r.Context(), slog.LevelError, "discord: encoding a response failed", slog.String("kind", kind), slog.String("err", err.Error()))
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+		h.cfg.Hooks.OnAnswered(kind, bot.OutcomeError, h.cfg.Now().Sub(start))
 		return
 	}
 	hd := w.Header()
@@ -130,13 +138,9 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 	if kind == kindPing {
 		return
 	}
-	outcome := bot.OutcomeOK
-	switch {
-	case err != nil:
-		outcome = bot.OutcomeError
-	case panicked:
-		outcome = bot.OutcomePanic
-	}
+	// A recovered panic reaches here as a reply of kind error: the outcome
+	// is the delivery's.
+	outcome := bot.DeliveryOutcome(err)
 	d := h.cfg.Now().Sub(start)
 	h.cfg.Hooks.OnAnswered(kind, outcome, d)
 	logAnswer(r.Context(), h.cfg.Logger, "http", kind, outcome, d, err)

@@ -93,7 +93,7 @@ func TestHTTPAnswers(t *testing.T) {
 	if !bytes.Contains(w.Body.Bytes(), []byte(`"allowed_mentions":{"parse":[]`)) {
 		t.Errorf(`answer lacks "allowed_mentions":{"parse":[]: %s`, w.Body)
 	}
-	if want := encodeResponse(ugandaReply()); !bytes.Equal(w.Body.Bytes(), want) {
+	if want, _ := json.Marshal(discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: Render(ugandaReply())}); !bytes.Equal(w.Body.Bytes(), want) {
 		t.Errorf("inline answer differs from the rendering of the reply")
 	}
 
@@ -195,7 +195,8 @@ func TestHTTPRejects(t *testing.T) {
 		{"no content type", header(s.request(ts, body), "Content-Type", ""), http.StatusUnsupportedMediaType},
 		{"huge body", s.request(ts, append(body, bytes.Repeat([]byte(" "), 9<<10)...)), http.StatusRequestEntityTooLarge},
 		{"signed, not JSON", s.request(ts, []byte(`{"type":2,`)), http.StatusBadRequest},
-		{"signed, a button", s.request(ts, []byte(`{"type":3,"id":"1","token":"t"}`)), http.StatusBadRequest},
+		{"signed, a button", s.request(ts, []byte(`{"type":3,"id":"1","token":"t","data":{"custom_id":"x","component_type":2}}`)), http.StatusBadRequest},
+		{"signed, no data", s.request(ts, []byte(`{"type":2,"id":"1","token":"t"}`)), http.StatusBadRequest},
 	} {
 		w := serve(h, tc.r)
 		if w.Code != tc.code {
@@ -221,12 +222,20 @@ func TestNewHTTPHandlerConfig(t *testing.T) {
 	}
 }
 
-// TestHTTPPanic checks that a panicking handler gets the user an apology.
+// TestHTTPPanic checks the recovery chain end to end through the adapter:
+// the handler and completer wrapped in bot.Recover and bot.RecoverCompleter,
+// as the program wraps them, turn a panic into a private apology (or no
+// choices), and the delivery of that apology is what the hook reports.
 func TestHTTPPanic(t *testing.T) {
 	s := newSigner(t)
-	var outcome bot.Outcome
-	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), Hooks: Hooks{Answered: func(_ string, o bot.Outcome, _ time.Duration) { outcome = o }}},
-		bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply { panic("boom") }), nil)
+	var answered []answer
+	var panics []any
+	onPanic := func(v any, _ []byte) { panics = append(panics, v) }
+	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), Hooks: Hooks{Answered: func(kind string, o bot.Outcome, _ time.Duration) {
+		answered = append(answered, answer{kind, o})
+	}}},
+		bot.Recover(bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply { panic("boom") }), onPanic),
+		bot.RecoverCompleter(bot.CompleterFunc(func(context.Context, string) []bot.Choice { panic("bang") }), onPanic))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,8 +243,16 @@ func TestHTTPPanic(t *testing.T) {
 	if w.Code != 200 || !strings.Contains(w.Body.String(), "Sorry, something went wrong") || !strings.Contains(w.Body.String(), `"flags":64`) {
 		t.Errorf("after a panic: %d %s", w.Code, w.Body)
 	}
-	if outcome != bot.OutcomePanic {
-		t.Errorf("outcome %q, want %q", outcome, bot.OutcomePanic)
+	w = serve(h, s.request(ts, []byte(dmAutocomplete)))
+	if w.Code != 200 || w.Body.String() != `{"type":8,"data":{"choices":[]}}` {
+		t.Errorf("after a panic in the completer: %d %s", w.Code, w.Body)
+	}
+	if len(panics) != 2 || panics[0] != "boom" || panics[1] != "bang" {
+		t.Errorf("panics reported: %v, want boom and bang", panics)
+	}
+	want := []answer{{string(bot.KindError), bot.OutcomeOK}, {kindAutocomplete, bot.OutcomeOK}}
+	if !slices.Equal(answered, want) {
+		t.Errorf("Answered calls = %v, want %v: the apology was delivered", answered, want)
 	}
 }
 

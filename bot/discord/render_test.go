@@ -472,23 +472,6 @@ func TestRenderStore(t *testing.T) {
 	}
 }
 
-func TestRenderCache(t *testing.T) {
-	var c renderCache
-	r := ugandaReply()
-	first := c.body(r)
-	if second := c.body(ugandaReply()); &first[0] != &second[0] {
-		t.Errorf("an equal reply was rendered again")
-	}
-	r.Fields[0].Items[0] = "changed"
-	third := c.body(r)
-	if bytes.Equal(first, third) || !bytes.Contains(third, []byte("changed")) {
-		t.Errorf("a changed reply was answered from the cache")
-	}
-	if want := encodeResponse(r); !bytes.Equal(third, want) {
-		t.Errorf("cached body differs from a fresh rendering")
-	}
-}
-
 func TestPlain(t *testing.T) {
 	for _, tc := range []struct {
 		in   string

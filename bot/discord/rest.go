@@ -166,11 +166,11 @@ func clipBytes(b []byte, n int) []byte {
 // map for the life of the process, and a global rate limit would make it
 // sleep without regard to the 3-second deadline. Interaction callbacks are
 // not bound by the bot's rate limits anyway; a 429 is handled by retry.
-func postCallback(ctx context.Context, client *http.Client, in interaction, body []byte) error {
-	if !isSnowflake(in.ID) || !isToken(in.Token) {
+func postCallback(ctx context.Context, client *http.Client, id, token string, body []byte) error {
+	if !isSnowflake(id) || !isToken(token) {
 		return errors.New("interaction without a valid id and token")
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, discordgo.EndpointInteractionResponse(in.ID, in.Token), bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, discordgo.EndpointInteractionResponse(id, token), bytes.NewReader(body))
 	if err != nil {
 		return errors.New("building the callback request failed")
 	}
