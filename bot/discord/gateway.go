@@ -373,7 +373,7 @@ func (c *conns) dial(ctx context.Context, network, addr string) (net.Conn, error
 	if err != nil {
 		return nil, err
 	}
-	_ = nc.SetDeadline(time.Now().Add(openTimeout))
+	_ = nc.SetDeadline(time.Now().Add(openTimeout)) // the kernel's clock, not cfg.Now
 	t := &trackedConn{Conn: nc, owner: c}
 	c.mu.Lock()
 	c.set[t] = struct{}{}
