@@ -23,6 +23,7 @@ import (
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/internal/testkit"
+	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -447,6 +448,44 @@ func TestExcerpt(t *testing.T) {
 	} {
 		if got := excerpt(in); got != want || len(got) > maxExcerpt {
 			t.Errorf("excerpt(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestHTTPHelpShowsUsage asks the real bot for help through the endpoint:
+// the answer starts with how to ask on Discord.
+func TestHTTPHelpShowsUsage(t *testing.T) {
+	store, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSigner(t)
+	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex()}, bot.New(store, bot.Options{}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{
+		`{"type":2,"id":"1","token":"t","data":{"name":"agreement"},"user":{"id":"42"}}`, // /agreement alone
+		strings.Replace(guildCommand, `"value":"uganda"`, `"value":"help"`, 1),
+	} {
+		w := serve(h, s.request(ts, []byte(body)))
+		var resp discordgo.InteractionResponse
+		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil || resp.Data == nil || len(resp.Data.Embeds) != 1 {
+			t.Fatalf("help: %d %s", w.Code, w.Body)
+		}
+		fs := resp.Data.Embeds[0].Fields
+		if len(fs) == 0 || fs[0].Name != "How to ask here" {
+			t.Fatalf("help's first field is not how to ask here: %+v", fs)
+		}
+		var want []string
+		for _, u := range usage {
+			want = append(want, bullet+esc(u))
+		}
+		if got := strings.Split(fs[0].Value, "\n"); !slices.Equal(got, want) {
+			t.Errorf("how to ask here = %q, want Discord's usage %q", got, want)
+		}
+		if !strings.Contains(fs[0].Value, `/agreement query:\<query\>`) {
+			t.Errorf("usage lacks the command as typed: %s", fs[0].Value)
 		}
 	}
 }
