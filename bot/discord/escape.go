@@ -10,8 +10,15 @@ import (
 // units, which is never less than the number of code points, so a text
 // within a limit by this count is within it however Discord counts.
 func width(s string) int {
-	n := 0
-	for i := 0; i < len(s); {
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(s) {
+		return i // ASCII, the common case
+	}
+	n := i
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			n++
@@ -100,12 +107,13 @@ func appendEscaped(b []byte, s string, max int) (_ []byte, w int, ok bool) {
 	digits := true    // only digits and spaces so far on this line
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c < utf8.RuneSelf && plainASCII[c] {
-			// A run of characters copied as they are (spaces too, which
-			// change nothing): no character in it is escaped, and after
-			// it the line no longer starts and is no longer all digits.
+		if plainASCII[c] || (!lineStart && !digits && midLineASCII[c]) {
+			// A run of characters copied as they are: after its first
+			// character the line no longer starts and is no longer all
+			// digits, so within it no character of midLineASCII is
+			// escaped, and none changes that.
 			j := i + 1
-			for j < len(s) && s[j] < utf8.RuneSelf && (plainASCII[s[j]] || s[j] == ' ') {
+			for j < len(s) && midLineASCII[s[j]] {
 				j++
 			}
 			if max >= 0 && w+j-i > max {
@@ -177,9 +185,20 @@ func appendEscaped(b []byte, s string, max int) (_ []byte, w int, ok bool) {
 // they are wherever they are: all but the markdown characters, '#', '-',
 // '+', '.' and ':' (escaped in some places), '@', digits and space (which
 // the line-start rules track).
-var plainASCII = func() (t [utf8.RuneSelf]bool) {
+var plainASCII = func() (t [256]bool) {
 	for c := '!'; c <= '~'; c++ {
 		t[c] = !alwaysEscaped[c] && !strings.ContainsRune("#-+.:@0123456789", c)
+	}
+	return t
+}()
+
+// midLineASCII adds to plainASCII the characters that escape copies as
+// they are once a line has started with something other than a digit:
+// space, digits, '#', '-', '+' and '.'.
+var midLineASCII = func() (t [256]bool) {
+	t = plainASCII
+	for _, c := range " 0123456789#-+." {
+		t[c] = true
 	}
 	return t
 }()
@@ -263,7 +282,11 @@ func linkURL(raw string) (string, bool) {
 		}
 	}
 	s := u.String()
-	if !strings.ContainsFunc(s, func(r rune) bool { return r >= utf8.RuneSelf || unsafeInLink[r] }) {
+	clean := true
+	for i := 0; i < len(s) && clean; i++ {
+		clean = !unsafeInLink[s[i]]
+	}
+	if clean {
 		return s, true
 	}
 	var b strings.Builder
@@ -271,7 +294,7 @@ func linkURL(raw string) (string, bool) {
 	const hex = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c >= utf8.RuneSelf || unsafeInLink[c] {
+		if unsafeInLink[c] {
 			b.WriteByte('%')
 			b.WriteByte(hex[c>>4])
 			b.WriteByte(hex[c&15])
@@ -282,12 +305,12 @@ func linkURL(raw string) (string, bool) {
 	return b.String(), true
 }
 
-// unsafeInLink marks the ASCII characters percent-encoded in a link
-// target: controls, space, and those that could end the link or be read
+// unsafeInLink marks the bytes percent-encoded in a link target:
+// controls, space, non-ASCII, and those that could end the link or be read
 // as markdown.
-var unsafeInLink = func() (t [utf8.RuneSelf]bool) {
-	for c := range utf8.RuneSelf {
-		t[c] = c <= ' ' || c == 0x7f || strings.IndexByte("()[]<>\"'`\\|^{}", byte(c)) >= 0
+var unsafeInLink = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c <= ' ' || c >= 0x7f || strings.IndexByte("()[]<>\"'`\\|^{}", byte(c)) >= 0
 	}
 	return t
 }()

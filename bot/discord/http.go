@@ -3,7 +3,6 @@ package discord
 import (
 	"context"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -15,7 +14,6 @@ import (
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
-	"github.com/bwmarrin/discordgo"
 )
 
 // interactionsHandler is the HTTP interactions endpoint.
@@ -111,12 +109,12 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		h.reject(w, r, http.StatusUnauthorized, reasonBadSignature)
 		return
 	}
-	var i discordgo.Interaction
-	if err := json.Unmarshal(body, &i); err != nil {
+	i, err := decodeInteraction(body)
+	if err != nil {
 		h.reject(w, r, http.StatusBadRequest, reasonNotInteraction)
 		return
 	}
-	resp, kind, err := h.rs.answer(r.Context(), &i)
+	resp, kind, err := h.rs.answer(r.Context(), i)
 	if errors.Is(err, errUnsupported) {
 		h.reject(w, r, http.StatusBadRequest, reasonUnsupported)
 		return

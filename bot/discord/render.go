@@ -187,13 +187,17 @@ type section struct {
 	noun string
 }
 
+// start is where line i starts in text.
+func (s section) start(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return s.ends[i-1]
+}
+
 // value is the text of lines [i, j), j > i, as a field value.
 func (s section) value(i, j int) string {
-	start := 0
-	if i > 0 {
-		start = s.ends[i-1]
-	}
-	return string(s.text[start : s.ends[j-1]-1])
+	return string(s.text[s.start(i) : s.ends[j-1]-1])
 }
 
 const bullet = "• "
@@ -201,7 +205,9 @@ const bullet = "• "
 // sections lays out everything below the description, in display order:
 // the card's fields, results, suggestions, the timeline, the sources.
 func sections(r bot.Reply) []section {
-	var out []section
+	out := make([]section, 0, len(r.Fields)+4)
+	// add copies the lines, so one ls serves every section.
+	ls := make([]line, 0, max(len(r.Results), len(r.Timeline), len(r.Sources), 16))
 	add := func(name, noun string, ls []line) {
 		if len(ls) == 0 {
 			return
@@ -224,7 +230,7 @@ func sections(r bot.Reply) []section {
 		out = append(out, s)
 	}
 	for _, f := range r.Fields {
-		ls := make([]line, 0, len(f.Items))
+		ls = ls[:0]
 		for _, it := range f.Items {
 			ls = append(ls, line{pre: bullet, text: it})
 		}
@@ -233,14 +239,14 @@ func sections(r bot.Reply) []section {
 
 	// Results, grouped by their heading where they have one.
 	var group string
-	var ls []line
+	ls = ls[:0]
 	flush := func() {
 		name := group
 		if name == "" {
 			name = resultsHeading(r.Kind)
 		}
 		add(name, "results", ls)
-		ls = nil
+		ls = ls[:0]
 	}
 	for i, res := range r.Results {
 		if i > 0 && res.Group != group {
@@ -251,20 +257,20 @@ func sections(r bot.Reply) []section {
 	}
 	flush()
 
-	ls = nil
+	ls = ls[:0]
 	for _, s := range r.Suggestions {
 		ls = append(ls, line{pre: bullet, text: s.Name})
 	}
 	add("Did you mean?", "suggestions", ls)
 
-	ls = nil
+	ls = ls[:0]
 	for _, ev := range r.Timeline {
 		d, _ := escClip(oneLine(ev.Date), 64)
 		ls = append(ls, line{pre: bullet + "**" + d + "** ", text: ev.Text})
 	}
 	add("Timeline", "events", ls)
 
-	ls = nil
+	ls = ls[:0]
 	for _, s := range r.Sources {
 		ls = append(ls, sourceLine(s))
 	}
@@ -290,7 +296,7 @@ func sourceLine(s bot.Source) line {
 	pre := bullet
 	if s.ID != "" {
 		id, _ := escClip(oneLine(s.ID), 16)
-		pre += id + " "
+		pre = bullet + id + " "
 	}
 	text := s.Outlet
 	if text == "" {
@@ -413,7 +419,11 @@ func (s section) fields(out []*discordgo.MessageEmbedField, ends []int, n int, t
 		case start == n:
 			f.Value = tail
 		default:
-			f.Value = s.value(start, n) + "\n" + tail
+			var b strings.Builder
+			b.Grow(s.ends[n-1] - s.start(start) + len(tail))
+			b.Write(s.text[s.start(start):s.ends[n-1]]) // ends with a newline
+			b.WriteString(tail)
+			f.Value = b.String()
 		}
 		out = append(out, f)
 		start = end

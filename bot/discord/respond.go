@@ -78,6 +78,18 @@ func (rs *responder) answer(ctx context.Context, i *discordgo.Interaction) (body
 	return body, kind, err
 }
 
+// decodeInteraction decodes an interaction as the HTTP endpoint receives
+// it, with discordgo's own decoding (encoding/json), as discordgo decodes
+// the gateway's. It calls Interaction.UnmarshalJSON itself: that is what
+// json.Unmarshal would do, after scanning the whole body twice more.
+func decodeInteraction(body []byte) (*discordgo.Interaction, error) {
+	var i discordgo.Interaction
+	if err := i.UnmarshalJSON(body); err != nil {
+		return nil, err
+	}
+	return &i, nil
+}
+
 // query is the one conversion from an interaction to the bot's request:
 // the value of the "query" option (what has been typed so far, for
 // autocomplete), the guild, and the user (member.user in a guild, user

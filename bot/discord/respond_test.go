@@ -15,11 +15,30 @@ import (
 
 func decode(t *testing.T, body string) *discordgo.Interaction {
 	t.Helper()
-	var i discordgo.Interaction
-	if err := json.Unmarshal([]byte(body), &i); err != nil {
+	i, err := decodeInteraction([]byte(body))
+	if err != nil {
 		t.Fatalf("decoding %s: %v", body, err)
 	}
-	return &i
+	return i
+}
+
+// FuzzDecodeInteraction checks that decodeInteraction, which calls
+// discordgo's UnmarshalJSON itself, decodes exactly as json.Unmarshal.
+func FuzzDecodeInteraction(f *testing.F) {
+	for _, s := range []string{guildCommand, dmAutocomplete, `{"type":1}`, ` {"type":2,"data":{}} `, `{"type":2}x`, `null`, `[]`, `{"type":"2"}`, ``} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, body []byte) {
+		got, err := decodeInteraction(body)
+		var want discordgo.Interaction
+		werr := json.Unmarshal(body, &want)
+		if (err == nil) != (werr == nil) {
+			t.Fatalf("decodeInteraction(%q) error %v, json.Unmarshal %v", body, err, werr)
+		}
+		if err == nil && !reflect.DeepEqual(*got, want) {
+			t.Fatalf("decodeInteraction(%q) = %+v, json.Unmarshal %+v", body, *got, want)
+		}
+	})
 }
 
 // TestQuery checks the one conversion from an interaction, as discordgo
