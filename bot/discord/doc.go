@@ -7,7 +7,13 @@
 // does nothing but translate: an interaction becomes a bot.Query for the
 // bot.Handler (or a prefix for the bot.Completer), and the bot.Reply
 // becomes an interaction response. It holds no facts and makes no
-// decisions about them.
+// decisions about them. Interactions are decoded, and responses encoded,
+// with encoding/json and discordgo's own types, on the gateway and the
+// HTTP endpoint alike; every reply is rendered afresh.
+//
+// It recovers no panics: the program wraps the Handler and Completer it
+// passes in bot.Recover and bot.RecoverCompleter, so a panic reaches the
+// adapter as an apology (a reply of kind error) or no choices.
 //
 // What it guarantees on Discord's side:
 //   - Every response is within Discord's limits (embed title, description,
@@ -20,7 +26,9 @@
 //   - An interaction is answered within its 3 seconds: the callback is
 //     retried after a 429 or a 5xx only while time remains.
 //   - The HTTP endpoint verifies every request's Ed25519 signature before
-//     parsing it, and never caches the result.
+//     parsing it, and never caches the result. It reads a body only as its
+//     bytes arrive, and logs rejections with a fixed reason, sampled to at
+//     most one line a second for each reason.
 //   - The gateway asks for no intents, resumes dropped connections, and
 //     stops with a clear error on an invalid token or a fatal close code
 //     instead of reconnecting forever.

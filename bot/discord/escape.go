@@ -10,8 +10,15 @@ import (
 // units, which is never less than the number of code points, so a text
 // within a limit by this count is within it however Discord counts.
 func width(s string) int {
-	n := 0
-	for i := 0; i < len(s); {
+	i := 0
+	for i < len(s) && s[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(s) {
+		return i // ASCII, the common case
+	}
+	n := i
+	for i < len(s) {
 		c := s[i]
 		if c < utf8.RuneSelf {
 			n++
@@ -68,25 +75,56 @@ func esc(s string) string {
 // followed by a zero-width space, "://" becomes "\://" so no bare link
 // forms, and invisible controls are dropped.
 func escClip(s string, max int) (out string, cut bool) {
-	if out, ok := escape(s, max); ok {
-		return out, false
-	}
-	if max < 1 {
-		return "", true
-	}
-	out, _ = escape(s, max-1)
-	return out + ellipsis, true
+	out, _, cut = escClipWidth(s, max)
+	return out, cut
 }
 
-// escape escapes s, stopping before the first character that would make
-// it wider than max (when max >= 0); ok reports that all of s fit.
-func escape(s string, max int) (out string, ok bool) {
-	b := make([]byte, 0, len(s)+len(s)/8+8)
-	w := 0
+// escClipWidth is escClip that also returns the width of out.
+func escClipWidth(s string, max int) (out string, w int, cut bool) {
+	b, w, cut := appendEscClip(make([]byte, 0, len(s)+len(s)/8+8), s, max)
+	return string(b), w, cut
+}
+
+// appendEscClip appends escClip(s, max) to b, and returns its width.
+func appendEscClip(b []byte, s string, max int) (_ []byte, w int, cut bool) {
+	n := len(b)
+	b, w, ok := appendEscaped(b, s, max)
+	if ok {
+		return b, w, false
+	}
+	if max < 1 {
+		return b[:n], 0, true
+	}
+	b, w, _ = appendEscaped(b[:n], s, max-1)
+	return append(b, ellipsis...), w + 1, true
+}
+
+// appendEscaped appends s escaped to b, stopping before the first
+// character that would make it wider than max (when max >= 0); w is the
+// width of what it appended, and ok reports that all of s fit.
+func appendEscaped(b []byte, s string, max int) (_ []byte, w int, ok bool) {
 	lineStart := true // only spaces so far on this line
 	digits := true    // only digits and spaces so far on this line
 	for i := 0; i < len(s); {
 		c := s[i]
+		if plainASCII[c] || (!lineStart && !digits && midLineASCII[c]) {
+			// A run of characters copied as they are: after its first
+			// character the line no longer starts and is no longer all
+			// digits, so within it no character of midLineASCII is
+			// escaped, and none changes that.
+			j := i + 1
+			for j < len(s) && midLineASCII[s[j]] {
+				j++
+			}
+			if max >= 0 && w+j-i > max {
+				return append(b, s[i:i+max-w]...), max, false
+			}
+			b = append(b, s[i:j]...)
+			w += j - i
+			lineStart, digits = false, false
+			i = j
+			continue
+		}
 		r, size := rune(c), 1
 		if c >= utf8.RuneSelf {
 			r, size = utf8.DecodeRuneInString(s[i:])
@@ -117,7 +155,7 @@ func escape(s string, max int) (out string, ok bool) {
 			pw = 2
 		}
 		if max >= 0 && w+pw > max {
-			return string(b), false
+			return b, w, false
 		}
 		w += pw
 		switch {
@@ -140,8 +178,30 @@ func escape(s string, max int) (out string, ok bool) {
 			lineStart, digits = false, false
 		}
 	}
-	return string(b), true
+	return b, w, true
 }
+
+// plainASCII marks the printable ASCII characters that escape copies as
+// they are wherever they are: all but the markdown characters, '#', '-',
+// '+', '.' and ':' (escaped in some places), '@', digits and space (which
+// the line-start rules track).
+var plainASCII = func() (t [256]bool) {
+	for c := '!'; c <= '~'; c++ {
+		t[c] = !alwaysEscaped[c] && !strings.ContainsRune("#-+.:@0123456789", c)
+	}
+	return t
+}()
+
+// midLineASCII adds to plainASCII the characters that escape copies as
+// they are once a line has started with something other than a digit:
+// space, digits, '#', '-', '+' and '.'.
+var midLineASCII = func() (t [256]bool) {
+	t = plainASCII
+	for _, c := range " 0123456789#-+." {
+		t[c] = true
+	}
+	return t
+}()
 
 // alwaysEscaped marks the markdown characters escaped wherever they are.
 var alwaysEscaped = func() (t [utf8.RuneSelf]bool) {
@@ -222,11 +282,19 @@ func linkURL(raw string) (string, bool) {
 		}
 	}
 	s := u.String()
+	clean := true
+	for i := 0; i < len(s) && clean; i++ {
+		clean = !unsafeInLink[s[i]]
+	}
+	if clean {
+		return s, true
+	}
 	var b strings.Builder
+	b.Grow(len(s) + 16)
 	const hex = "0123456789ABCDEF"
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if c <= ' ' || c >= 0x7f || strings.IndexByte("()[]<>\"'`\\|^{}", c) >= 0 {
+		if unsafeInLink[c] {
 			b.WriteByte('%')
 			b.WriteByte(hex[c>>4])
 			b.WriteByte(hex[c&15])
@@ -236,6 +304,16 @@ func linkURL(raw string) (string, bool) {
 	}
 	return b.String(), true
 }
+
+// unsafeInLink marks the bytes percent-encoded in a link target:
+// controls, space, non-ASCII, and those that could end the link or be read
+// as markdown.
+var unsafeInLink = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = c <= ' ' || c >= 0x7f || strings.IndexByte("()[]<>\"'`\\|^{}", byte(c)) >= 0
+	}
+	return t
+}()
 
 // codeSpan shows a command as inline code, which Discord shows literally:
 // backticks and line breaks are removed and '@' defused, since neither can

@@ -4,10 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -317,26 +315,4 @@ func interactionJSON(typ int, id, token, query string, focused bool) string {
 	q, _ := json.Marshal(query)
 	return fmt.Sprintf(`{"application_id":%q,"channel_id":"1100000000000000001","context":0,"data":{"id":"1300000000000000001","name":"agreement","options":[{"name":"query","type":3,"value":%s,"focused":%v}],"type":1},"guild_id":%q,"id":%q,"locale":"en-US","member":{"user":{"id":"1000000000000000001","username":"reporter"},"roles":[],"permissions":"0"},"token":%q,"type":%d,"version":1}`,
 		fakeAppID, q, focused, fakeGuildID, id, token, typ)
-}
-
-// logBuffer collects log output, to check that it never holds a secret.
-type logBuffer struct {
-	mu sync.Mutex
-	b  strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func testLogger(buf *logBuffer) *slog.Logger {
-	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }

@@ -142,3 +142,12 @@ var stubCompleter = bot.CompleterFunc(func(_ context.Context, prefix string) []b
 	}
 	return cs
 })
+
+// guildCommand is an interaction as Discord sends it for /agreement
+// query:uganda in a server (ids and token made up).
+const guildCommand = `{"app_permissions":"562949953601536","application_id":"1090000000000000000","authorizing_integration_owners":{"0":"1100000000000000000"},"channel":{"flags":0,"guild_id":"1100000000000000000","icon_emoji":{"id":null,"name":"👋"},"id":"1100000000000000001","last_message_id":"1300000000000000000","name":"general","nsfw":false,"parent_id":"1100000000000000002","permissions":"2248473465835073","position":0,"rate_limit_per_user":0,"theme_color":null,"topic":null,"type":0},"channel_id":"1100000000000000001","context":0,"data":{"guild_id":"1100000000000000000","id":"1300000000000000001","name":"agreement","options":[{"name":"query","type":3,"value":"uganda"}],"type":1},"entitlement_sku_ids":[],"entitlements":[],"guild":{"features":["NEWS","COMMUNITY"],"id":"1100000000000000000","locale":"en-US"},"guild_id":"1100000000000000000","guild_locale":"en-US","id":"1300000000000000002","locale":"en-GB","member":{"avatar":null,"banner":null,"communication_disabled_until":null,"deaf":false,"flags":0,"joined_at":"2023-03-01T12:00:00.000000+00:00","mute":false,"nick":null,"pending":false,"permissions":"2248473465835073","premium_since":null,"roles":["1100000000000000005"],"unusual_dm_activity_until":null,"user":{"avatar":"a_0123456789abcdef0123456789abcdef","avatar_decoration_data":null,"clan":null,"discriminator":"0","global_name":"Reporter","id":"1000000000000000001","public_flags":0,"username":"reporter"}},"token":"` + guildToken + `","type":2,"version":1}`
+
+const guildToken = "aW50ZXJhY3Rpb246MTMwMDAwMDAwMDAwMDAwMDAwMjpYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhY"
+
+// dmAutocomplete is an autocomplete interaction from a DM: user, not member.
+const dmAutocomplete = `{"application_id":"1090000000000000000","channel_id":"1400000000000000000","context":1,"data":{"id":"1300000000000000001","name":"agreement","options":[{"focused":true,"name":"query","type":3,"value":"ug\u00e1"}],"type":1},"id":"1300000000000000003","locale":"fr","token":"dG9rZW4","type":4,"user":{"id":"1000000000000000002","username":"dm-user"},"version":1}`

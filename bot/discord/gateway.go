@@ -66,7 +66,7 @@ func NewGateway(cfg Config, h bot.Handler, c bot.Completer) (*Gateway, error) {
 		cfg:    cfg,
 		log:    cfg.Logger,
 		client: client,
-		rs:     &responder{h: h, c: c, log: cfg.Logger},
+		rs:     &responder{h: h, c: c},
 		conns:  conns{set: map[*trackedConn]struct{}{}},
 		drops:  make(chan struct{}, 1),
 	}, nil
@@ -306,21 +306,20 @@ func (g *Gateway) onInteraction(ev *discordgo.InteractionCreate) {
 	// Not Run's context: an answer under way is finished during shutdown.
 	ctx, cancel := context.WithTimeout(context.Background(), answerBudget)
 	defer cancel()
-	in := fromDiscordgo(ev.Interaction)
-	body, kind, panicked, ok := g.rs.answer(ctx, in)
-	if !ok || kind == kindPing {
-		g.log.Debug("discord: ignored an interaction", "type", int(in.Type))
-		return
-	}
-	outcome := bot.OutcomeOK
-	err := retry(ctx, func(ctx context.Context) error { return postCallback(ctx, g.client, in, body) })
+	i := ev.Interaction
+	body, kind, err := g.rs.answer(ctx, i)
 	switch {
-	case err != nil && isRateLimit(err):
+	case errors.Is(err, errUnsupported) || kind == kindPing:
+		g.log.Debug("discord: ignored an interaction", "type", int(i.Type))
+		return
+	case err == nil:
+		err = retry(ctx, func(ctx context.Context) error { return postCallback(ctx, g.client, i.ID, i.Token, body) })
+	}
+	// A recovered panic reaches here as a reply of kind error: the outcome
+	// is the delivery's.
+	outcome := bot.DeliveryOutcome(err)
+	if err != nil && isRateLimit(err) {
 		outcome = bot.OutcomeRateLimited
-	case err != nil:
-		outcome = bot.OutcomeError
-	case panicked:
-		outcome = bot.OutcomePanic
 	}
 	d := g.cfg.Now().Sub(start)
 	g.cfg.Hooks.OnAnswered(kind, outcome, d)
@@ -374,7 +373,7 @@ func (c *conns) dial(ctx context.Context, network, addr string) (net.Conn, error
 	if err != nil {
 		return nil, err
 	}
-	_ = nc.SetDeadline(time.Now().Add(openTimeout))
+	_ = nc.SetDeadline(time.Now().Add(openTimeout)) // the kernel's clock, not cfg.Now
 	t := &trackedConn{Conn: nc, owner: c}
 	c.mu.Lock()
 	c.set[t] = struct{}{}

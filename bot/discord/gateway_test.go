@@ -6,13 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/internal/testkit"
 )
 
 type answer struct {
@@ -26,15 +26,18 @@ type answer struct {
 func TestGateway(t *testing.T) {
 	t.Parallel()
 	fake := newFakeDiscord(t)
-	var logs logBuffer
+	var logs testkit.LogBuffer
 	answers := make(chan answer, 16)
-	var reconnects atomic.Int32
+	// The hook runs in Run's loop after Open returns, while the interactions
+	// on the new connection are answered by goroutines Open started: nothing
+	// orders the two, so the test waits for the hook as an event.
+	reconnects := make(chan struct{}, 16)
 	cfg := Config{
 		BotToken: fakeBotToken, AppID: fakeAppID, GuildID: fakeGuildID, APIURL: fake.URL(),
-		RegisterCommands: true, Logger: testLogger(&logs),
+		RegisterCommands: true, Logger: logs.Logger(),
 		Hooks: Hooks{
 			Answered:  func(kind string, outcome bot.Outcome, _ time.Duration) { answers <- answer{kind, outcome} },
-			Reconnect: func() { reconnects.Add(1) },
+			Reconnect: func() { reconnects <- struct{}{} },
 		},
 	}
 	g, err := NewGateway(cfg, stubHandler, stubCompleter)
@@ -112,9 +115,7 @@ func TestGateway(t *testing.T) {
 		t.Errorf("help answer without the ephemeral flag: %s", cb.body)
 	}
 	wait(t, answers, "the answer hook after resuming")
-	if n := reconnects.Load(); n != 1 {
-		t.Errorf("Reconnect hook called %d times, want 1", n)
-	}
+	wait(t, reconnects, "the Reconnect hook")
 	if id, res := fake.counts(); id != 1 || res != 1 {
 		t.Errorf("%d IDENTIFY and %d RESUME, want 1 and 1", id, res)
 	}
@@ -122,6 +123,10 @@ func TestGateway(t *testing.T) {
 	cancel()
 	if err := wait(t, done, "Run to return"); err != nil {
 		t.Errorf("Run after cancel = %v, want nil", err)
+	}
+	// Run has returned, so every hook call has been made.
+	if n := len(reconnects); n != 0 {
+		t.Errorf("Reconnect hook called %d more times after the one reconnect", n)
 	}
 	if strings.Contains(logs.String(), fakeBotToken) || strings.Contains(logs.String(), "tok-") {
 		t.Errorf("a token is in the logs:\n%s", logs.String())
@@ -173,8 +178,8 @@ func TestGatewayInvalidToken(t *testing.T) {
 
 func testInvalidToken(t *testing.T, opt func(*fakeDiscord)) {
 	fake := newFakeDiscord(t, opt)
-	var logs logBuffer
-	g, err := NewGateway(Config{BotToken: fakeBotToken, APIURL: fake.URL(), Logger: testLogger(&logs)}, stubHandler, nil)
+	var logs testkit.LogBuffer
+	g, err := NewGateway(Config{BotToken: fakeBotToken, APIURL: fake.URL(), Logger: logs.Logger()}, stubHandler, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -251,11 +256,11 @@ func TestCallbackRetry(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in := interaction{ID: "1300000000000000020", Token: "tok"}
+	const id, token = "1300000000000000020", "tok"
 	call := func() (error, context.Context) {
 		ctx, cancel := context.WithTimeout(context.Background(), answerBudget)
 		t.Cleanup(cancel)
-		return retry(ctx, func(ctx context.Context) error { return postCallback(ctx, client, in, []byte(`{"type":4}`)) }), ctx
+		return retry(ctx, func(ctx context.Context) error { return postCallback(ctx, client, id, token, []byte(`{"type":4}`)) }), ctx
 	}
 	drain := func() int {
 		n := 0
@@ -307,15 +312,15 @@ func TestCallbackRetry(t *testing.T) {
 	// A deadline already passed: no call at all is made to wait for.
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
-	if err := retry(ctx, func(ctx context.Context) error { return postCallback(ctx, client, in, nil) }); err == nil {
+	if err := retry(ctx, func(ctx context.Context) error { return postCallback(ctx, client, id, token, nil) }); err == nil {
 		t.Errorf("a callback after the deadline succeeded")
 	}
 	drain()
 
 	// Bad ids and tokens never reach the network.
-	for _, bad := range []interaction{{ID: "1/../2", Token: "t"}, {ID: "1", Token: "a/b"}, {ID: "1", Token: ""}} {
-		if err := postCallback(context.Background(), client, bad, nil); err == nil {
-			t.Errorf("postCallback(%+v) succeeded", bad)
+	for _, bad := range [][2]string{{"1/../2", "t"}, {"1", "a/b"}, {"1", ""}} {
+		if err := postCallback(context.Background(), client, bad[0], bad[1], nil); err == nil {
+			t.Errorf("postCallback(%q, %q) succeeded", bad[0], bad[1])
 		}
 	}
 	if n := drain(); n != 0 {

@@ -1,6 +1,8 @@
 package discord
 
 import (
+	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -9,16 +11,17 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
 )
 
 // interactionsHandler is the HTTP interactions endpoint.
 type interactionsHandler struct {
-	cfg  Config
-	key  *publicKey
-	rs   *responder
-	bufs sync.Pool // *[]byte: timestamp + body
+	cfg     Config
+	key     *publicKey
+	rs      *responder
+	rejects *rejectLog
 }
 
 // NewHTTPHandler returns the handler for Discord's interactions endpoint,
@@ -51,120 +54,172 @@ func NewHTTPHandler(cfg Config, h bot.Handler, c bot.Completer) (http.Handler, e
 		return nil, err
 	}
 	return &interactionsHandler{
-		cfg: cfg,
-		key: key,
-		rs:  &responder{h: h, c: c, log: cfg.Logger},
-		bufs: sync.Pool{New: func() any {
-			b := make([]byte, 0, 4<<10)
-			return &b
-		}},
+		cfg:     cfg,
+		key:     key,
+		rs:      &responder{h: h, c: c},
+		rejects: &rejectLog{log: cfg.Logger, now: cfg.Now, last: map[reason]*sampled{}},
 	}, nil
 }
 
 // maxTimestamp bounds X-Signature-Timestamp; Discord sends Unix seconds.
 const maxTimestamp = 32
 
-// Header values set on every answer, shared so that setting them does not
-// allocate. net/http does not modify them.
-var (
-	jsonContentType = []string{"application/json"}
-	allowPost       = []string{http.MethodPost}
-)
+// sigHexLen is the length of X-Signature-Ed25519: 64 bytes in hex.
+const sigHexLen = 128
 
 func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	start := h.cfg.Now()
 	if r.Method != http.MethodPost {
-		w.Header()["Allow"] = allowPost
-		h.reject(w, r, http.StatusMethodNotAllowed, "method not allowed")
+		w.Header().Set("Allow", http.MethodPost)
+		h.reject(w, r, http.StatusMethodNotAllowed, reasonMethod)
 		return
 	}
 	if !isJSON(r.Header.Get("Content-Type")) {
-		h.reject(w, r, http.StatusUnsupportedMediaType, "content type is not application/json")
+		h.reject(w, r, http.StatusUnsupportedMediaType, reasonContentType)
 		return
 	}
-	var sig [64]byte
-	ts := r.Header.Get("X-Signature-Timestamp")
-	if ts == "" || len(ts) > maxTimestamp || !decodeHex(sig[:], r.Header.Get("X-Signature-Ed25519")) {
+	ts, sigHex := r.Header.Get("X-Signature-Timestamp"), r.Header.Get("X-Signature-Ed25519")
+	var sig []byte
+	ok := ts != "" && len(ts) <= maxTimestamp && len(sigHex) == sigHexLen
+	if ok {
+		var err error
+		sig, err = hex.DecodeString(sigHex)
+		ok = err == nil
+	}
+	if !ok {
 		h.cfg.Hooks.OnSignatureFailure()
-		h.reject(w, r, http.StatusUnauthorized, "missing or malformed signature headers")
+		h.reject(w, r, http.StatusUnauthorized, reasonSignatureHeaders)
 		return
 	}
 
-	bp := h.bufs.Get().(*[]byte)
-	defer func() {
-		if cap(*bp) <= 64<<10 {
-			h.bufs.Put(bp)
-		}
-	}()
-	msg, err := readAll(append((*bp)[:0], ts...), http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
-	*bp = msg[:0]
+	// The body grows with the bytes that arrive, never with what
+	// Content-Length claims.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.cfg.MaxBodyBytes))
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			h.reject(w, r, http.StatusRequestEntityTooLarge, "body too large")
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			h.reject(w, r, http.StatusRequestEntityTooLarge, reasonTooLarge)
 		} else {
-			h.reject(w, r, http.StatusBadRequest, "reading the body failed")
+			h.reject(w, r, http.StatusBadRequest, reasonRead)
 		}
 		return
 	}
 	// Verified on every request, never from a cache.
-	if !verify(h.key, msg, sig[:]) {
+	if !verify(h.key, append([]byte(ts), body...), sig) {
 		h.cfg.Hooks.OnSignatureFailure()
-		h.reject(w, r, http.StatusUnauthorized, "bad signature")
+		h.reject(w, r, http.StatusUnauthorized, reasonBadSignature)
 		return
 	}
-	in, err := parseInteraction(msg[len(ts):])
+	i, err := decodeInteraction(body)
 	if err != nil {
-		h.reject(w, r, http.StatusBadRequest, "body is not an interaction")
+		h.reject(w, r, http.StatusBadRequest, reasonNotInteraction)
 		return
 	}
-	body, kind, panicked, ok := h.rs.answer(r.Context(), in)
-	if !ok {
-		h.reject(w, r, http.StatusBadRequest, "unsupported interaction type "+strconv.Itoa(int(in.Type)))
+	resp, kind, err := h.rs.answer(r.Context(), i)
+	if errors.Is(err, errUnsupported) {
+		h.reject(w, r, http.StatusBadRequest, reasonUnsupported)
 		return
 	}
-	hd := w.Header()
-	hd["Content-Type"] = jsonContentType
-	hd["Content-Length"] = []string{strconv.Itoa(len(body))}
-	_, err = w.Write(body)
+	if err == nil {
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(resp)))
+		_, err = w.Write(resp)
+	} else {
+		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	}
 	if kind == kindPing {
 		return
 	}
-	outcome := bot.OutcomeOK
-	switch {
-	case err != nil:
-		outcome = bot.OutcomeError
-	case panicked:
-		outcome = bot.OutcomePanic
-	}
+	// A recovered panic reaches here as a reply of kind error: the outcome
+	// is the delivery's.
+	outcome := bot.DeliveryOutcome(err)
 	d := h.cfg.Now().Sub(start)
 	h.cfg.Hooks.OnAnswered(kind, outcome, d)
 	logAnswer(r.Context(), h.cfg.Logger, "http", kind, outcome, d, err)
 }
 
-// reject answers with status and logs one line with the reason; the body
+// reject answers with status and logs the rejection (sampled); the body
 // says only what the status says.
-func (h *interactionsHandler) reject(w http.ResponseWriter, r *http.Request, status int, reason string) {
-	h.cfg.Logger.LogAttrs(r.Context(), slog.LevelInfo, "discord: rejected an interactions request",
-		slog.Int("status", status), slog.String("reason", reason))
+func (h *interactionsHandler) reject(w http.ResponseWriter, r *http.Request, status int, why reason) {
+	h.rejects.add(r.Context(), status, why, r.Header.Get("User-Agent"))
 	http.Error(w, http.StatusText(status), status)
 }
 
-// readAll appends everything from r to b.
-func readAll(b []byte, r io.Reader) ([]byte, error) {
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := r.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			return b, nil
-		}
-		if err != nil {
-			return b, err
-		}
+// reason says why a request was rejected. The set is closed, so that a log
+// line never carries text a sender chose.
+type reason string
+
+// The reasons.
+const (
+	reasonMethod           reason = "method not allowed"
+	reasonContentType      reason = "content type is not application/json"
+	reasonSignatureHeaders reason = "missing or malformed signature headers"
+	reasonTooLarge         reason = "body too large"
+	reasonRead             reason = "reading the body failed"
+	reasonBadSignature     reason = "bad signature"
+	reasonNotInteraction   reason = "body is not an interaction"
+	reasonUnsupported      reason = "unsupported interaction type"
+)
+
+// rejectLog logs rejections, sampled so that a flood of bad requests
+// cannot flood the log: for each reason, the first rejection in a second
+// is logged and later ones in that second only counted; the next line
+// logged for that reason says how many were suppressed.
+type rejectLog struct {
+	log *slog.Logger
+	now func() time.Time
+
+	mu   sync.Mutex
+	last map[reason]*sampled
+}
+
+type sampled struct {
+	until      time.Time // rejections before this are counted, not logged
+	suppressed int
+}
+
+func (l *rejectLog) add(ctx context.Context, status int, why reason, userAgent string) {
+	now := l.now()
+	l.mu.Lock()
+	s := l.last[why]
+	if s == nil {
+		s = &sampled{}
+		l.last[why] = s
 	}
+	if now.Before(s.until) {
+		s.suppressed++
+		l.mu.Unlock()
+		return
+	}
+	suppressed := s.suppressed
+	s.until, s.suppressed = now.Add(time.Second), 0
+	l.mu.Unlock()
+
+	attrs := []slog.Attr{slog.Int("status", status), slog.String("reason", string(why))}
+	if suppressed > 0 {
+		attrs = append(attrs, slog.Int("suppressed", suppressed))
+	}
+	if ua := excerpt(userAgent); ua != "" {
+		attrs = append(attrs, slog.String("user_agent", ua))
+	}
+	l.log.LogAttrs(ctx, slog.LevelInfo, "discord: rejected an interactions request", attrs...)
+}
+
+// maxExcerpt bounds what excerpt keeps of a header.
+const maxExcerpt = 64
+
+// excerpt returns at most the first maxExcerpt bytes of a header value,
+// with everything but printable ASCII made '?', so that a logged header
+// can neither forge a log line nor make it long.
+func excerpt(s string) string {
+	if len(s) > maxExcerpt {
+		s = s[:maxExcerpt]
+	}
+	return strings.Map(func(r rune) rune {
+		if r < ' ' || r > '~' {
+			return '?'
+		}
+		return r
+	}, s)
 }
 
 // isJSON reports whether a Content-Type is application/json, with or
@@ -174,32 +229,4 @@ func isJSON(ct string) bool {
 		ct = ct[:i]
 	}
 	return strings.EqualFold(strings.TrimSpace(ct), "application/json")
-}
-
-// decodeHex decodes exactly len(dst) bytes of hex from s.
-func decodeHex(dst []byte, s string) bool {
-	if len(s) != 2*len(dst) {
-		return false
-	}
-	for i := range dst {
-		hi, ok1 := unhex(s[2*i])
-		lo, ok2 := unhex(s[2*i+1])
-		if !ok1 || !ok2 {
-			return false
-		}
-		dst[i] = hi<<4 | lo
-	}
-	return true
-}
-
-func unhex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	case 'A' <= c && c <= 'F':
-		return c - 'A' + 10, true
-	}
-	return 0, false
 }

@@ -6,16 +6,24 @@ import (
 	"crypto/ed25519"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"runtime"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/internal/testkit"
+	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/bwmarrin/discordgo"
 )
 
@@ -93,7 +101,7 @@ func TestHTTPAnswers(t *testing.T) {
 	if !bytes.Contains(w.Body.Bytes(), []byte(`"allowed_mentions":{"parse":[]`)) {
 		t.Errorf(`answer lacks "allowed_mentions":{"parse":[]: %s`, w.Body)
 	}
-	if want := encodeResponse(ugandaReply()); !bytes.Equal(w.Body.Bytes(), want) {
+	if want, _ := json.Marshal(discordgo.InteractionResponse{Type: discordgo.InteractionResponseChannelMessageWithSource, Data: Render(ugandaReply())}); !bytes.Equal(w.Body.Bytes(), want) {
 		t.Errorf("inline answer differs from the rendering of the reply")
 	}
 
@@ -195,7 +203,8 @@ func TestHTTPRejects(t *testing.T) {
 		{"no content type", header(s.request(ts, body), "Content-Type", ""), http.StatusUnsupportedMediaType},
 		{"huge body", s.request(ts, append(body, bytes.Repeat([]byte(" "), 9<<10)...)), http.StatusRequestEntityTooLarge},
 		{"signed, not JSON", s.request(ts, []byte(`{"type":2,`)), http.StatusBadRequest},
-		{"signed, a button", s.request(ts, []byte(`{"type":3,"id":"1","token":"t"}`)), http.StatusBadRequest},
+		{"signed, a button", s.request(ts, []byte(`{"type":3,"id":"1","token":"t","data":{"custom_id":"x","component_type":2}}`)), http.StatusBadRequest},
+		{"signed, no data", s.request(ts, []byte(`{"type":2,"id":"1","token":"t"}`)), http.StatusBadRequest},
 	} {
 		w := serve(h, tc.r)
 		if w.Code != tc.code {
@@ -221,12 +230,20 @@ func TestNewHTTPHandlerConfig(t *testing.T) {
 	}
 }
 
-// TestHTTPPanic checks that a panicking handler gets the user an apology.
+// TestHTTPPanic checks the recovery chain end to end through the adapter:
+// the handler and completer wrapped in bot.Recover and bot.RecoverCompleter,
+// as the program wraps them, turn a panic into a private apology (or no
+// choices), and the delivery of that apology is what the hook reports.
 func TestHTTPPanic(t *testing.T) {
 	s := newSigner(t)
-	var outcome bot.Outcome
-	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), Hooks: Hooks{Answered: func(_ string, o bot.Outcome, _ time.Duration) { outcome = o }}},
-		bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply { panic("boom") }), nil)
+	var answered []answer
+	var panics []any
+	onPanic := func(v any, _ []byte) { panics = append(panics, v) }
+	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), Hooks: Hooks{Answered: func(kind string, o bot.Outcome, _ time.Duration) {
+		answered = append(answered, answer{kind, o})
+	}}},
+		bot.Recover(bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply { panic("boom") }), onPanic),
+		bot.RecoverCompleter(bot.CompleterFunc(func(context.Context, string) []bot.Choice { panic("bang") }), onPanic))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,8 +251,16 @@ func TestHTTPPanic(t *testing.T) {
 	if w.Code != 200 || !strings.Contains(w.Body.String(), "Sorry, something went wrong") || !strings.Contains(w.Body.String(), `"flags":64`) {
 		t.Errorf("after a panic: %d %s", w.Code, w.Body)
 	}
-	if outcome != bot.OutcomePanic {
-		t.Errorf("outcome %q, want %q", outcome, bot.OutcomePanic)
+	w = serve(h, s.request(ts, []byte(dmAutocomplete)))
+	if w.Code != 200 || w.Body.String() != `{"type":8,"data":{"choices":[]}}` {
+		t.Errorf("after a panic in the completer: %d %s", w.Code, w.Body)
+	}
+	if len(panics) != 2 || panics[0] != "boom" || panics[1] != "bang" {
+		t.Errorf("panics reported: %v, want boom and bang", panics)
+	}
+	want := []answer{{string(bot.KindError), bot.OutcomeOK}, {kindAutocomplete, bot.OutcomeOK}}
+	if !slices.Equal(answered, want) {
+		t.Errorf("Answered calls = %v, want %v: the apology was delivered", answered, want)
 	}
 }
 
@@ -266,4 +291,201 @@ func FuzzHTTPHandler(f *testing.F) {
 			t.Fatalf("status %d", w.Code)
 		}
 	})
+}
+
+// readSignal signals once its first Read has returned: by then the handler
+// has made the buffer it reads into.
+type readSignal struct {
+	io.ReadCloser
+	once sync.Once
+	read chan<- struct{}
+}
+
+func (r *readSignal) Read(p []byte) (int, error) {
+	n, err := r.ReadCloser.Read(p)
+	r.once.Do(func() { r.read <- struct{}{} })
+	return n, err
+}
+
+// TestHTTPBodyGrowsWithBytesReceived opens many connections that claim the
+// largest body allowed and send one byte of it: the memory held while they
+// wait grows with what was received, not with what Content-Length claims.
+func TestHTTPBodyGrowsWithBytesReceived(t *testing.T) {
+	const conns, maxBody = 200, 1 << 20
+	s := newSigner(t)
+	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), MaxBodyBytes: maxBody}, stubHandler, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	read := make(chan struct{}, conns)
+	done := make(chan int, conns)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = &readSignal{ReadCloser: r.Body, read: read}
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, r)
+		done <- rec.Code
+	}))
+	defer srv.Close()
+
+	heapInuse := func() int64 {
+		runtime.GC()
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return int64(m.HeapInuse)
+	}
+	before := heapInuse()
+	head := "POST /discord/interactions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" +
+		"X-Signature-Timestamp: " + ts + "\r\nX-Signature-Ed25519: " + strings.Repeat("00", 64) + "\r\n" +
+		"Content-Length: " + strconv.Itoa(maxBody) + "\r\n\r\n{"
+	var open []net.Conn
+	defer func() {
+		for _, c := range open {
+			c.Close()
+		}
+	}()
+	for range conns {
+		c, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		open = append(open, c)
+		if _, err := io.WriteString(c, head); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range conns {
+		wait(t, read, fmt.Sprintf("handler %d to read its first byte", i))
+	}
+	growth := heapInuse() - before
+	t.Logf("%d connections each claiming %d bytes and sending 1: heap in use grew by %d bytes (%d per connection; pre-sized buffers would take %d)",
+		conns, maxBody, growth, growth/conns, conns*maxBody)
+	if limit := int64(conns * maxBody / 16); growth > limit {
+		t.Errorf("heap in use grew by %d bytes, want at most %d", growth, limit)
+	}
+	for _, c := range open {
+		c.Close()
+	}
+	for i := range conns {
+		if code := wait(t, done, fmt.Sprintf("handler %d to give up", i)); code != http.StatusBadRequest {
+			t.Errorf("a cut-off body got %d, want 400", code)
+		}
+	}
+}
+
+// TestHTTPRejectLog sends a thousand unsigned requests with 16 KB headers
+// in one second: one line is logged, with a fixed reason and a short clean
+// excerpt of the User-Agent; the next line a second later says how many
+// were suppressed. Each reason is sampled on its own.
+func TestHTTPRejectLog(t *testing.T) {
+	const n = 1000
+	var logs testkit.LogBuffer
+	now := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	var failures atomic.Int32
+	s := newSigner(t)
+	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), Logger: logs.Logger(), Now: func() time.Time { return now },
+		Hooks: Hooks{SignatureFailure: func() { failures.Add(1) }}}, stubHandler, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hostile := "Mozilla/5.0\n" + `time=2001-02-03T04:05:06.000Z level=ERROR msg="forged line" ` + "\x1b[31m\u202e" + strings.Repeat("A", 16<<10)
+	for i := range n {
+		r := httptest.NewRequest(http.MethodPost, "/discord/interactions", strings.NewReader(guildCommand))
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("User-Agent", hostile)
+		r.Header.Set("X-Signature-Timestamp", ts)
+		r.Header.Set("X-Signature-Ed25519", strings.Repeat("zz", 8<<10))
+		r.Header.Set("X-Junk", strings.Repeat("j", 16<<10))
+		if w := serve(h, r); w.Code != http.StatusUnauthorized {
+			t.Fatalf("request %d: %d, want 401", i, w.Code)
+		}
+		now = now.Add(time.Millisecond / 2) // all n in half a second
+	}
+	flood := logs.Len()
+	// Another reason in the same second is logged on its own.
+	serve(h, httptest.NewRequest(http.MethodGet, "/discord/interactions", nil))
+	now = now.Add(time.Second)
+	bad := s.request(ts, []byte(guildCommand))
+	bad.Header.Set("X-Signature-Ed25519", "")
+	serve(h, bad)
+
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("%d log lines, want 3 (the first rejection, the GET, the next rejection a second later):\n%s", len(lines), logs.String())
+	}
+	first, get, next := lines[0], lines[1], lines[2]
+	t.Logf("%d rejected requests with 16 KB headers: %d bytes of log, %.2f bytes per request\n%s",
+		n, flood, float64(flood)/n, logs.String())
+	if flood > 1024 {
+		t.Errorf("the flood logged %d bytes, want a few hundred", flood)
+	}
+	for _, want := range []string{`time=2001-02-03T04:05:06.000Z`, `reason="missing or malformed signature headers"`, `status=401`,
+		`user_agent="Mozilla/5.0?time=2001-02-03T04:05:06.000Z level=ERROR msg=\"forge"`} {
+		if !strings.Contains(first, want) {
+			t.Errorf("first line lacks %s: %s", want, first)
+		}
+	}
+	if strings.Contains(first, "suppressed") || strings.Contains(logs.String(), "AAAA") || strings.Contains(logs.String(), "jjjj") {
+		t.Errorf("unexpected text in the log:\n%s", logs.String())
+	}
+	if !strings.Contains(get, `reason="method not allowed"`) {
+		t.Errorf("the GET's line: %s", get)
+	}
+	if !strings.Contains(next, "suppressed=999") || !strings.Contains(next, "time=2001-02-03T04:05:07.500Z") {
+		t.Errorf("the line a second later should say 999 were suppressed: %s", next)
+	}
+	if got := failures.Load(); got != n+1 {
+		t.Errorf("SignatureFailure called %d times, want every one of %d", got, n+1)
+	}
+}
+
+func TestExcerpt(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "",
+		"Discord-Interactions/1.0 (+https://discord.com)": "Discord-Interactions/1.0 (+https://discord.com)",
+		"a\nb\x00c\u202ed\x7f":                            "a?b?c?d?",
+		strings.Repeat("x", 65):                           strings.Repeat("x", 64),
+		strings.Repeat("é", 40):                           strings.Repeat("?", 32),
+	} {
+		if got := excerpt(in); got != want || len(got) > maxExcerpt {
+			t.Errorf("excerpt(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestHTTPHelpShowsUsage asks the real bot for help through the endpoint:
+// the answer starts with how to ask on Discord.
+func TestHTTPHelpShowsUsage(t *testing.T) {
+	store, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSigner(t)
+	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex()}, bot.New(store, bot.Options{}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, body := range []string{
+		`{"type":2,"id":"1","token":"t","data":{"name":"agreement"},"user":{"id":"42"}}`, // /agreement alone
+		strings.Replace(guildCommand, `"value":"uganda"`, `"value":"help"`, 1),
+	} {
+		w := serve(h, s.request(ts, []byte(body)))
+		var resp discordgo.InteractionResponse
+		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil || resp.Data == nil || len(resp.Data.Embeds) != 1 {
+			t.Fatalf("help: %d %s", w.Code, w.Body)
+		}
+		fs := resp.Data.Embeds[0].Fields
+		if len(fs) == 0 || fs[0].Name != "How to ask here" {
+			t.Fatalf("help's first field is not how to ask here: %+v", fs)
+		}
+		var want []string
+		for _, u := range usage {
+			want = append(want, bullet+esc(u))
+		}
+		if got := strings.Split(fs[0].Value, "\n"); !slices.Equal(got, want) {
+			t.Errorf("how to ask here = %q, want Discord's usage %q", got, want)
+		}
+		if !strings.Contains(fs[0].Value, `/agreement query:\<query\>`) {
+			t.Errorf("usage lacks the command as typed: %s", fs[0].Value)
+		}
+	}
 }

@@ -155,26 +155,49 @@ type line struct {
 	pre, text, post string
 }
 
-func (l line) render(max int) string {
-	s, _ := escClip(oneLine(l.text), max-width(l.pre)-width(l.post))
-	return l.pre + s + l.post
+// appendTo appends the line, at most max characters, to b and returns its
+// width.
+func (l line) appendTo(b []byte, max int) ([]byte, int) {
+	pw, qw := width(l.pre), width(l.post)
+	b = append(b, l.pre...)
+	b, w, _ := appendEscClip(b, oneLine(l.text), max-pw-qw)
+	return append(b, l.post...), pw + w + qw
 }
 
 // oneLine joins the lines of s with spaces: items, dates and names are
 // one line each, and a line break inside one would break the list.
 func oneLine(s string) string {
-	if !strings.ContainsAny(s, "\r\n") {
+	if strings.IndexByte(s, '\n') < 0 && strings.IndexByte(s, '\r') < 0 {
 		return s
 	}
 	return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' }), " ")
 }
 
 // section is a titled list of lines, shown as one or more embed fields.
+// The lines are rendered once, one after another in text, so that a
+// field's value is one slice of it; the layout is worked out on their
+// widths.
 type section struct {
-	name  string // escaped
-	lines []string
+	name   string // escaped
+	nameW  int    // width(name)
+	text   []byte // the lines, each followed by a newline
+	ends   []int  // ends[i] is where line i's newline ends in text
+	widths []int  // widths[i] is the width of line i
 	// noun names what the lines are, for "… and 3 more sources".
 	noun string
+}
+
+// start is where line i starts in text.
+func (s section) start(i int) int {
+	if i == 0 {
+		return 0
+	}
+	return s.ends[i-1]
+}
+
+// value is the text of lines [i, j), j > i, as a field value.
+func (s section) value(i, j int) string {
+	return string(s.text[s.start(i) : s.ends[j-1]-1])
 }
 
 const bullet = "• "
@@ -182,23 +205,32 @@ const bullet = "• "
 // sections lays out everything below the description, in display order:
 // the card's fields, results, suggestions, the timeline, the sources.
 func sections(r bot.Reply) []section {
-	var out []section
+	out := make([]section, 0, len(r.Fields)+4)
+	// add copies the lines, so one ls serves every section.
+	ls := make([]line, 0, max(len(r.Results), len(r.Timeline), len(r.Sources), 16))
 	add := func(name, noun string, ls []line) {
 		if len(ls) == 0 {
 			return
 		}
-		n, _ := escClip(oneLine(name), maxFieldName-len(" (cont.)"))
+		n, _ := escClip(oneLine(name), maxFieldName-len(contSuffix))
 		if n == "" {
 			n = "\u200b"
 		}
-		s := section{name: n, noun: noun}
+		s := section{name: n, nameW: width(n), noun: noun, ends: make([]int, len(ls)), widths: make([]int, len(ls))}
+		size := 0
 		for _, l := range ls {
-			s.lines = append(s.lines, l.render(maxFieldValue))
+			size += len(l.pre) + len(l.text) + len(l.text)/8 + len(l.post) + 1
+		}
+		s.text = make([]byte, 0, size)
+		for i, l := range ls {
+			s.text, s.widths[i] = l.appendTo(s.text, maxFieldValue)
+			s.text = append(s.text, '\n')
+			s.ends[i] = len(s.text)
 		}
 		out = append(out, s)
 	}
 	for _, f := range r.Fields {
-		ls := make([]line, 0, len(f.Items))
+		ls = ls[:0]
 		for _, it := range f.Items {
 			ls = append(ls, line{pre: bullet, text: it})
 		}
@@ -207,14 +239,14 @@ func sections(r bot.Reply) []section {
 
 	// Results, grouped by their heading where they have one.
 	var group string
-	var ls []line
+	ls = ls[:0]
 	flush := func() {
 		name := group
 		if name == "" {
 			name = resultsHeading(r.Kind)
 		}
 		add(name, "results", ls)
-		ls = nil
+		ls = ls[:0]
 	}
 	for i, res := range r.Results {
 		if i > 0 && res.Group != group {
@@ -225,20 +257,20 @@ func sections(r bot.Reply) []section {
 	}
 	flush()
 
-	ls = nil
+	ls = ls[:0]
 	for _, s := range r.Suggestions {
 		ls = append(ls, line{pre: bullet, text: s.Name})
 	}
 	add("Did you mean?", "suggestions", ls)
 
-	ls = nil
+	ls = ls[:0]
 	for _, ev := range r.Timeline {
 		d, _ := escClip(oneLine(ev.Date), 64)
 		ls = append(ls, line{pre: bullet + "**" + d + "** ", text: ev.Text})
 	}
 	add("Timeline", "events", ls)
 
-	ls = nil
+	ls = ls[:0]
 	for _, s := range r.Sources {
 		ls = append(ls, sourceLine(s))
 	}
@@ -264,7 +296,7 @@ func sourceLine(s bot.Source) line {
 	pre := bullet
 	if s.ID != "" {
 		id, _ := escClip(oneLine(s.ID), 16)
-		pre += id + " "
+		pre = bullet + id + " "
 	}
 	text := s.Outlet
 	if text == "" {
@@ -310,14 +342,22 @@ func capitalize(s string) string {
 // packAll packs every line of every section into fields. ok is false when
 // they need more than budget characters or more than maxf fields.
 func packAll(secs []section, budget, maxf int) ([]*discordgo.MessageEmbedField, bool) {
-	var out []*discordgo.MessageEmbedField
-	used := 0
-	for _, s := range secs {
-		fs, _ := packSection(s, -1)
-		used += size(fs)
-		out = append(out, fs...)
+	ends := make([][]int, len(secs))
+	used, n := 0, 0
+	for i, s := range secs {
+		var sz int
+		ends[i], sz = s.split(s.widths, -1)
+		used += sz
+		n += len(ends[i])
 	}
-	return out, used <= budget && len(out) <= maxf
+	if used > budget || n > maxf {
+		return nil, false
+	}
+	out := make([]*discordgo.MessageEmbedField, 0, n)
+	for i, s := range secs {
+		out = s.fields(out, ends[i], len(s.widths), "")
+	}
+	return out, true
 }
 
 // size is what fields count towards the 6,000-character limit.
@@ -329,41 +369,74 @@ func size(fs []*discordgo.MessageEmbedField) int {
 	return n
 }
 
-// packSection packs the lines of s into fields of at most maxFieldValue
-// characters, continuing in fields named "<name> (cont.)"; with maxf >= 0,
-// into at most maxf fields. packed counts the lines that went in.
-func packSection(s section, maxf int) (out []*discordgo.MessageEmbedField, packed int) {
-	var b strings.Builder
-	w := 0
-	emit := func() {
-		name := s.name
-		if len(out) > 0 {
-			name += " (cont.)"
-		}
-		out = append(out, &discordgo.MessageEmbedField{Name: name, Value: b.String()})
-		b.Reset()
-		w = 0
-	}
-	for _, l := range s.lines {
-		lw := width(l)
+// contSuffix names the fields that continue a section.
+const contSuffix = " (cont.)"
+
+// split lays out lines of the given widths in fields of at most
+// maxFieldValue characters, one line after another, continuing in fields
+// named "<name> (cont.)"; with maxf >= 0, in at most maxf fields. It
+// returns where each field's lines end (the last end is the number of
+// lines that went in) and the fields' size, names included.
+func (s section) split(widths []int, maxf int) (ends []int, size int) {
+	w, n := 0, 0 // the width of the field being filled; the lines packed
+	for _, lw := range widths {
 		if w > 0 && w+1+lw > maxFieldValue {
-			if maxf >= 0 && len(out)+1 >= maxf {
+			if maxf >= 0 && len(ends)+1 >= maxf {
 				break
 			}
-			emit()
+			ends = append(ends, n)
+			size += w
+			w = 0
 		}
 		if w > 0 {
-			b.WriteByte('\n')
 			w++
 		}
-		b.WriteString(l)
 		w += lw
-		packed++
+		n++
 	}
 	if w > 0 {
-		emit()
+		ends = append(ends, n)
+		size += w
 	}
-	return out, packed
+	if len(ends) > 0 {
+		size += len(ends)*s.nameW + (len(ends)-1)*len(contSuffix)
+	}
+	return ends, size
+}
+
+// fields appends to out the fields of a layout from split of the first n
+// lines and, when tail is not "", the tail line after them.
+func (s section) fields(out []*discordgo.MessageEmbedField, ends []int, n int, tail string) []*discordgo.MessageEmbedField {
+	start := 0
+	for k, end := range ends {
+		f := &discordgo.MessageEmbedField{Name: s.name}
+		if k > 0 {
+			f.Name += contSuffix
+		}
+		switch {
+		case end <= n:
+			f.Value = s.value(start, end)
+		case start == n:
+			f.Value = tail
+		default:
+			var b strings.Builder
+			b.Grow(s.ends[n-1] - s.start(start) + len(tail))
+			b.Write(s.text[s.start(start):s.ends[n-1]]) // ends with a newline
+			b.WriteString(tail)
+			f.Value = b.String()
+		}
+		out = append(out, f)
+		start = end
+	}
+	return out
+}
+
+// packed is the number of lines a layout from split holds.
+func packed(ends []int) int {
+	if len(ends) == 0 {
+		return 0
+	}
+	return ends[len(ends)-1]
 }
 
 // packShortened packs sections into at most maxf fields and budget
@@ -379,11 +452,10 @@ func packShortened(secs []section, budget, maxf int) []*discordgo.MessageEmbedFi
 		secs, maxf = secs[:keep], keep
 		budget -= size([]*discordgo.MessageEmbedField{note})
 	}
-	// What each section would take in full, and in fields.
+	// What each section would take in full.
 	need := make([]int, len(secs))
 	for i, s := range secs {
-		fs, _ := packSection(s, -1)
-		need[i] = size(fs)
+		_, need[i] = s.split(s.widths, -1)
 	}
 	share := fairShares(need, budget)
 
@@ -394,13 +466,12 @@ func packShortened(secs []section, budget, maxf int) []*discordgo.MessageEmbedFi
 		if fieldsLeft < 1 {
 			break
 		}
-		fs := fitSection(s, share[i], fieldsLeft)
-		used := size(fs)
+		var used int
+		out, used = fitSection(out, s, share[i], fieldsLeft)
 		// Hand what this section did not use to the next one.
 		if i+1 < len(secs) {
 			share[i+1] += share[i] - used
 		}
-		out = append(out, fs...)
 	}
 	if note != nil {
 		out = append(out, note)
@@ -441,36 +512,41 @@ func fairShares(need []int, budget int) []int {
 	return share
 }
 
-// fitSection packs as many leading lines of s as fit in budget characters
-// and maxf fields, then a line saying how many were left out. It returns
-// nothing when not even that fits.
-func fitSection(s section, budget, maxf int) []*discordgo.MessageEmbedField {
-	if fs, packed := packSection(s, maxf); packed == len(s.lines) && size(fs) <= budget {
-		return fs
+// fitSection appends to out as many leading lines of s as fit in budget
+// characters and maxf fields, then a line saying how many were left out,
+// and returns the size of what it appended. It appends nothing when not
+// even that fits.
+func fitSection(out []*discordgo.MessageEmbedField, s section, budget, maxf int) ([]*discordgo.MessageEmbedField, int) {
+	lines := len(s.widths)
+	if ends, sz := s.split(s.widths, maxf); packed(ends) == lines && sz <= budget {
+		return s.fields(out, ends, lines, ""), sz
 	}
-	// with packs the first n lines and the tail line; it fits or not.
-	with := func(n int) ([]*discordgo.MessageEmbedField, bool) {
-		tail := "… and " + strconv.Itoa(len(s.lines)-n) + " more " + s.noun
+	tail := func(n int) string {
 		if n == 0 {
-			tail = "… " + strconv.Itoa(len(s.lines)) + " " + s.noun + " left out"
+			return "… " + strconv.Itoa(lines) + " " + s.noun + " left out"
 		}
-		sec := section{name: s.name, lines: append(s.lines[:n:n], tail)}
-		fs, packed := packSection(sec, maxf)
-		return fs, packed == len(sec.lines) && size(fs) <= budget
+		return "… and " + strconv.Itoa(lines-n) + " more " + s.noun
+	}
+	// fits lays out the first n lines and the tail line; they fit or not.
+	ws := make([]int, 0, len(s.widths)+1)
+	fits := func(n int) (ends []int, size int, ok bool) {
+		ws = append(append(ws[:0], s.widths[:n]...), width(tail(n)))
+		ends, size = s.split(ws, maxf)
+		return ends, size, packed(ends) == len(ws) && size <= budget
 	}
 	// More lines never take less room, so search for the most that fit.
-	lo, hi := 0, len(s.lines)-1 // the answer is in [lo, hi], if any
-	if _, ok := with(0); !ok {
-		return nil
+	lo, hi := 0, lines-1 // the answer is in [lo, hi], if any
+	if _, _, ok := fits(0); !ok {
+		return out, 0
 	}
 	for lo < hi {
 		mid := (lo + hi + 1) / 2
-		if _, ok := with(mid); ok {
+		if _, _, ok := fits(mid); ok {
 			lo = mid
 		} else {
 			hi = mid - 1
 		}
 	}
-	fs, _ := with(lo)
-	return fs
+	ends, sz, _ := fits(lo)
+	return s.fields(out, ends, lo, tail(lo)), sz
 }

@@ -4,40 +4,25 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/internal/testkit"
 	"github.com/agreementbot/agreementbot/knowledge"
 	"github.com/bwmarrin/discordgo"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
-
 // golden compares got with testdata/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./bot/discord -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file; review the diff below and accept with -update\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	testkit.Golden(t, filepath.Join("testdata", name), got)
 }
 
 // indentJSON encodes v for a golden file: indented, with <, > and &
@@ -341,6 +326,91 @@ func TestEscClip(t *testing.T) {
 	}
 }
 
+// escapeSlow is appendEscaped without its fast path for runs of plain
+// ASCII: one character at a time, the obvious way. It is the oracle the
+// fast path is checked against.
+func escapeSlow(s string, max int) (string, int, bool) {
+	var b []byte
+	w := 0
+	lineStart, digits := true, true
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if invisible(r) {
+			continue
+		}
+		escaped := false
+		switch {
+		case r < utf8.RuneSelf && strings.ContainsRune("\\*_~`|[]()<>@", r):
+			escaped = true
+		case r == '#' || r == '-' || r == '+':
+			escaped = lineStart
+		case r == '.':
+			escaped = digits && !lineStart
+		case r == ':':
+			escaped = strings.HasPrefix(s[i:], "//")
+		case r == '\t':
+			r = ' '
+		}
+		pw := runeWidth(r)
+		if escaped {
+			pw = 2
+		}
+		if max >= 0 && w+pw > max {
+			return string(b), w, false
+		}
+		w += pw
+		switch {
+		case r == '@':
+			b = append(b, "@"+zwsp...)
+		case escaped:
+			b = append(b, '\\', byte(r))
+		default:
+			b = utf8.AppendRune(b, r)
+		}
+		switch {
+		case r == '\n':
+			lineStart, digits = true, true
+		case r == ' ':
+		case '0' <= r && r <= '9':
+			lineStart = false
+		default:
+			lineStart, digits = false, false
+		}
+	}
+	return string(b), w, true
+}
+
+func checkEscape(t *testing.T, s string, max int) {
+	b, w, ok := appendEscaped([]byte("pre"), s, max)
+	got := string(b[len("pre"):])
+	want, ww, wok := escapeSlow(s, max)
+	if got != want || w != ww || ok != wok {
+		t.Fatalf("appendEscaped(%q, %d) = %q, %d, %v; the slow way %q, %d, %v", s, max, got, w, ok, want, ww, wok)
+	}
+	if w != width(got) || (max >= 0 && w > max) {
+		t.Fatalf("appendEscaped(%q, %d) = %q: width %d, reported %d", s, max, got, width(got), w)
+	}
+	out, cw, _ := escClipWidth(s, max)
+	if cw != width(out) || (max >= 0 && cw > max) {
+		t.Fatalf("escClipWidth(%q, %d) = %q: width %d, reported %d", s, max, out, width(out), cw)
+	}
+}
+
+func FuzzEscape(f *testing.F) {
+	for _, s := range []string{"plain text, 3 words", "# heading\n- item\n1. one", "a*b [x](http://evil) @everyone", "😀 é\xff\t\x00", "12.5 http://x 3.x"} {
+		for _, max := range []int{-1, 0, 1, 5, 12, 100} {
+			f.Add(s, max)
+		}
+	}
+	f.Fuzz(func(t *testing.T, s string, max int) {
+		if max < -1 {
+			max = -1
+		}
+		checkEscape(t, s, max)
+	})
+}
+
 func TestLinkURL(t *testing.T) {
 	for _, tc := range []struct {
 		in, want string
@@ -486,23 +556,6 @@ func TestRenderStore(t *testing.T) {
 		t.Run(q, func(t *testing.T) {
 			checkLimits(t, Render(r))
 		})
-	}
-}
-
-func TestRenderCache(t *testing.T) {
-	var c renderCache
-	r := ugandaReply()
-	first := c.body(r)
-	if second := c.body(ugandaReply()); &first[0] != &second[0] {
-		t.Errorf("an equal reply was rendered again")
-	}
-	r.Fields[0].Items[0] = "changed"
-	third := c.body(r)
-	if bytes.Equal(first, third) || !bytes.Contains(third, []byte("changed")) {
-		t.Errorf("a changed reply was answered from the cache")
-	}
-	if want := encodeResponse(r); !bytes.Equal(third, want) {
-		t.Errorf("cached body differs from a fresh rendering")
 	}
 }
 

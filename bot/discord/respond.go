@@ -3,10 +3,7 @@ package discord
 import (
 	"context"
 	"encoding/json"
-	"log/slog"
-	"runtime/debug"
-	"sync"
-	"unicode/utf8"
+	"errors"
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/bwmarrin/discordgo"
@@ -27,199 +24,122 @@ const (
 	kindPing         = "ping"
 )
 
-// pong answers Discord's PING.
-var pong = []byte(`{"type":1}`)
+// queryOption is the name of the one option of the agreement command.
+const queryOption = "query"
 
-// responder turns interactions into response bodies. The gateway and the
-// HTTP endpoint share it; only the delivery differs.
+// noChoices is the autocomplete answer with no choices. discordgo's
+// InteractionResponseData drops an empty Choices (omitempty), and Discord
+// wants the list, empty or not.
+var noChoices = []byte(`{"type":8,"data":{"choices":[]}}`)
+
+// errUnsupported is returned for interactions this adapter does not
+// handle (buttons, modals).
+var errUnsupported = errors.New("discord: unsupported interaction type")
+
+// responder answers interactions. The gateway and the HTTP endpoint share
+// it; only the delivery differs. It recovers no panics: the program wraps
+// the handler and completer in bot.Recover and bot.RecoverCompleter.
 type responder struct {
-	h     bot.Handler
-	c     bot.Completer
-	log   *slog.Logger
-	cache renderCache
+	h bot.Handler
+	c bot.Completer
 }
 
-// answer returns the JSON body of the response to in, and the kind of
-// answer for Hooks.Answered. ok is false for interactions this adapter does
-// not handle (buttons, modals). A panic in the handler or completer is
-// recovered: the user gets a short apology and the outcome says so.
-func (rs *responder) answer(ctx context.Context, in interaction) (body []byte, kind string, panicked, ok bool) {
-	defer func() {
-		if p := recover(); p != nil {
-			rs.log.Error("discord: panic while answering", "panic", p, "kind", kind, "stack", string(debug.Stack()))
-			body, panicked, ok = rs.apology(in.Type), true, true
-		}
-	}()
-	switch in.Type {
+// answer returns the JSON body of the response to i, and the kind of
+// answer for Hooks.Answered. Interactions arrive decoded into discordgo's
+// own type (its UnmarshalJSON, for the HTTP endpoint and the gateway
+// alike), and responses are discordgo's types marshalled by encoding/json.
+func (rs *responder) answer(ctx context.Context, i *discordgo.Interaction) (body []byte, kind string, err error) {
+	var resp discordgo.InteractionResponse
+	switch i.Type {
 	case discordgo.InteractionPing:
-		return pong, kindPing, false, true
+		kind = kindPing
+		resp.Type = discordgo.InteractionResponsePong
 	case discordgo.InteractionApplicationCommand:
-		kind = "command"
-		r := rs.h.Handle(ctx, bot.Query{Text: in.Query, Platform: platform, Team: in.GuildID, User: in.UserID, Usage: usage})
-		return rs.cache.body(r), string(r.Kind), false, true
+		r := rs.h.Handle(ctx, query(i))
+		kind = string(r.Kind)
+		resp.Type = discordgo.InteractionResponseChannelMessageWithSource
+		resp.Data = Render(r)
 	case discordgo.InteractionApplicationCommandAutocomplete:
 		kind = kindAutocomplete
 		var cs []bot.Choice
 		if rs.c != nil {
-			cs = rs.c.Complete(ctx, in.Query)
+			cs = rs.c.Complete(ctx, query(i).Text)
 		}
-		return appendChoices(make([]byte, 0, 64+len(cs)*96), cs), kindAutocomplete, false, true
+		choices := autocompleteChoices(cs)
+		if len(choices) == 0 {
+			return noChoices, kind, nil
+		}
+		resp.Type = discordgo.InteractionApplicationCommandAutocompleteResult
+		resp.Data = &discordgo.InteractionResponseData{Choices: choices}
+	default:
+		return nil, "", errUnsupported
 	}
-	return nil, "", false, false
+	body, err = json.Marshal(resp)
+	return body, kind, err
 }
 
-// apology is the answer after a panic.
-func (rs *responder) apology(t discordgo.InteractionType) []byte {
-	if t == discordgo.InteractionApplicationCommandAutocomplete {
-		return appendChoices(nil, nil)
+// decodeInteraction decodes an interaction as the HTTP endpoint receives
+// it, with discordgo's own decoding (encoding/json), as discordgo decodes
+// the gateway's. It calls Interaction.UnmarshalJSON itself: that is what
+// json.Unmarshal would do, after scanning the whole body twice more.
+func decodeInteraction(body []byte) (*discordgo.Interaction, error) {
+	var i discordgo.Interaction
+	if err := i.UnmarshalJSON(body); err != nil {
+		return nil, err
 	}
-	return encodeResponse(bot.Apology(bot.Query{}))
+	return &i, nil
 }
 
-// encodeResponse encodes a channel-message response (type 4) for r.
-func encodeResponse(r bot.Reply) []byte {
-	b, err := json.Marshal(discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseChannelMessageWithSource,
-		Data: Render(r),
-	})
-	if err != nil {
-		// Render builds only strings, ints and slices of them.
-		panic("discord: encoding a response: " + err.Error())
+// query is the one conversion from an interaction to the bot's request:
+// the value of the "query" option (what has been typed so far, for
+// autocomplete), the guild, and the user (member.user in a guild, user
+// elsewhere).
+func query(i *discordgo.Interaction) bot.Query {
+	q := bot.Query{Platform: platform, Team: i.GuildID, Usage: usage}
+	switch {
+	case i.Member != nil && i.Member.User != nil:
+		q.User = i.Member.User.ID
+	case i.User != nil:
+		q.User = i.User.ID
 	}
-	return b
+	// Data is a command's only for these types; ApplicationCommandData
+	// panics on the others.
+	if i.Type != discordgo.InteractionApplicationCommand && i.Type != discordgo.InteractionApplicationCommandAutocomplete {
+		return q
+	}
+	d, ok := i.Data.(discordgo.ApplicationCommandInteractionData)
+	if !ok {
+		return q
+	}
+	for _, o := range d.Options {
+		if o == nil || o.Name != queryOption {
+			continue
+		}
+		if s, ok := o.Value.(string); ok {
+			q.Text = s
+		}
+	}
+	return q
 }
 
-// appendChoices encodes an autocomplete response (type 8) with at most 25
-// choices. Names are cut to 100 characters; a choice whose value is empty
-// or longer than 100 characters is dropped, since cutting it would change
-// the query it runs.
-func appendChoices(b []byte, cs []bot.Choice) []byte {
-	b = append(b, `{"type":8,"data":{"choices":[`...)
-	n := 0
+// autocompleteChoices keeps at most 25 choices within Discord's limits.
+// Names are cut to 100 characters; a choice whose value is empty or longer
+// than 100 characters is dropped, since cutting it would change the query
+// it runs.
+func autocompleteChoices(cs []bot.Choice) []*discordgo.ApplicationCommandOptionChoice {
+	var out []*discordgo.ApplicationCommandOptionChoice
 	for _, c := range cs {
-		if n == maxChoices {
+		if len(out) == maxChoices {
 			break
 		}
 		if c.Value == "" || width(c.Value) > maxChoiceValue {
 			continue
 		}
-		name := c.Name
-		if !plainShort(name, maxChoiceName) {
-			name = plain(name, maxChoiceName)
-		}
+		name := plain(c.Name, maxChoiceName)
 		if name == "" {
 			continue
 		}
-		if n > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, `{"name":`...)
-		b = appendString(b, name)
-		b = append(b, `,"value":`...)
-		b = appendString(b, c.Value)
-		b = append(b, '}')
-		n++
+		out = append(out, &discordgo.ApplicationCommandOptionChoice{Name: name, Value: c.Value})
 	}
-	return append(b, "]}}"...)
-}
-
-// plainShort reports whether plain(s, max) would return s unchanged,
-// without allocating: printable ASCII without '@', at most max long.
-func plainShort(s string, max int) bool {
-	if len(s) > max {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '@' {
-			return false
-		}
-	}
-	return true
-}
-
-// appendString appends s as a JSON string. Invalid UTF-8 becomes U+FFFD,
-// as encoding/json does.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= 0x20 && c != '"' && c != '\\' && c < utf8.RuneSelf {
-			i++
-			continue
-		}
-		if c < utf8.RuneSelf {
-			b = append(b, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			default:
-				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&15])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			b = append(b, s[start:i]...)
-			b = append(b, `\ufffd`...)
-			i++
-			start = i
-			continue
-		}
-		i += size
-	}
-	b = append(b, s[start:]...)
-	return append(b, '"')
-}
-
-// maxCached bounds the render cache. The store answers a few hundred
-// distinct cards; anything beyond is churn from free-text not-found
-// answers, and the cache starts afresh.
-const maxCached = 1024
-
-// renderCache keeps the encoded response of recent replies. The store is
-// immutable, so the same question gets the same reply, and rendering and
-// encoding a card costs far more than comparing it. An entry is used only
-// when the new reply is equal to the cached one in every field Render reads,
-// so a reloaded store can never be answered from stale renderings.
-type renderCache struct {
-	mu sync.RWMutex
-	m  map[cacheKey]*cached
-}
-
-type cacheKey struct {
-	kind                   bot.Kind
-	title, notice, summary string
-}
-
-type cached struct {
-	r    bot.Reply // a deep copy
-	body []byte    // never modified once cached
-}
-
-func (c *renderCache) body(r bot.Reply) []byte {
-	k := cacheKey{r.Kind, r.Title, r.Notice, r.Summary}
-	c.mu.RLock()
-	e := c.m[k]
-	c.mu.RUnlock()
-	if e != nil && e.r.Equal(&r) {
-		return e.body
-	}
-	e = &cached{r: r.Clone(), body: encodeResponse(r)}
-	c.mu.Lock()
-	if c.m == nil || len(c.m) >= maxCached {
-		c.m = make(map[cacheKey]*cached)
-	}
-	c.m[k] = e
-	c.mu.Unlock()
-	return e.body
+	return out
 }

@@ -159,18 +159,24 @@ func clipBytes(b []byte, n int) []byte {
 	return b
 }
 
-// postCallback sends the response to an interaction. It does not use
-// discordgo's InteractionRespond: discordgo's rate limiter keys its buckets
-// by the full callback URL, which holds the interaction's id and token, so
-// every interaction would leave a bucket (and its token) in the session's
-// map for the life of the process, and a global rate limit would make it
-// sleep without regard to the 3-second deadline. Interaction callbacks are
-// not bound by the bot's rate limits anyway; a 429 is handled by retry.
-func postCallback(ctx context.Context, client *http.Client, in interaction, body []byte) error {
-	if !isSnowflake(in.ID) || !isToken(in.Token) {
+// postCallback sends the response to an interaction, once; retry, with
+// the interaction's deadline in ctx, decides whether to send it again.
+//
+// It does not use discordgo's InteractionRespond, because an interaction
+// must be answered within 3 seconds and discordgo does not respect that:
+// with ShouldRetryOnRateLimit it retries a 429 without limit inside the
+// call, sleeping as long as Discord asks, and its rate limiter sleeps on a
+// global limit without regard to any deadline, so one rate-limited answer
+// could block far past the moment Discord gave up on it. Its limiter also
+// keys buckets by the full callback URL, which holds the interaction's id
+// and token, so every interaction would leave a bucket (and its token) in
+// the session's map for the life of the process. Interaction callbacks
+// are not bound by the bot's rate limits anyway.
+func postCallback(ctx context.Context, client *http.Client, id, token string, body []byte) error {
+	if !isSnowflake(id) || !isToken(token) {
 		return errors.New("interaction without a valid id and token")
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, discordgo.EndpointInteractionResponse(in.ID, in.Token), bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, discordgo.EndpointInteractionResponse(id, token), bytes.NewReader(body))
 	if err != nil {
 		return errors.New("building the callback request failed")
 	}
