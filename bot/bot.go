@@ -129,6 +129,9 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 		r = b.help(fmt.Sprintf("That is %d characters long; ask about one country, topic or command at a time (at most %d characters).", len(q.Text), MaxQuery))
 	} else {
 		p := parse(q.Text)
+		if q.Action != nil {
+			p = parsed{cmd: cmdAction}
+		}
 		if p.cmd != cmdLookup && p.cmd != cmdHelp {
 			// A country's whole name wins over a command word in it:
 			// "new zealand" is not "new" (latest) about "zealand".
@@ -136,14 +139,16 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 				p = parsed{cmd: cmdLookup, arg: strings.TrimSpace(q.Text)}
 			}
 		}
-		r = b.answer(p)
+		r = b.answer(q, p)
 	}
 	if r.Kind == KindHelp && len(q.Usage) > 0 {
 		r.Fields = append([]Field{{Name: "How to ask here", Items: q.Usage}}, r.Fields...)
 	}
 	r.Query = strings.TrimSpace(q.Text)
-	switch r.Kind {
-	case KindHelp, KindAbout, KindNotFound, KindRateLimited, KindError:
+	switch {
+	case q.Action != nil:
+		r.Visibility = Private // a button's answer is for the person who pressed it
+	case r.Kind == KindHelp, r.Kind == KindAbout, r.Kind == KindNotFound, r.Kind == KindRateLimited, r.Kind == KindError:
 		r.Visibility = Private
 	default:
 		r.Visibility = b.opts.Visibility
@@ -153,6 +158,7 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 	if r.Kind == KindCountry || r.Kind == KindTopic {
 		r.Corrections = b.opts.CorrectionsURL
 	}
+	r.Buttons = b.buttons(r)
 	return r
 }
 
@@ -177,8 +183,10 @@ func age(asOf, now time.Time) (string, bool) {
 	return fmt.Sprintf("%d years ago", days/365), stale
 }
 
-func (b *Bot) answer(p parsed) Reply {
+func (b *Bot) answer(q Query, p parsed) Reply {
 	switch p.cmd {
+	case cmdAction:
+		return b.act(q)
 	case cmdHelp:
 		return b.help("")
 	case cmdAbout:

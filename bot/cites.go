@@ -73,7 +73,11 @@ func (c *cites) facts(fs []knowledge.Fact) []string {
 func (c *cites) events(ev []knowledge.Event) []Event {
 	out := make([]Event, 0, len(ev))
 	for _, e := range ev {
-		out = append(out, Event{Date: e.Date.String(), DateISO: e.Date.ISO(), Text: c.fact(e.Fact)})
+		date := e.Date.String()
+		if e.Reported {
+			date = "reported on " + date
+		}
+		out = append(out, Event{Date: date, DateISO: e.Date.ISO(), Text: c.fact(e.Fact)})
 	}
 	return out
 }

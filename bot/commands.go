@@ -43,6 +43,7 @@ const (
 	cmdSources = "sources"
 	cmdLatest  = "latest"
 	cmdSince   = "since"
+	cmdAction  = "action" // a button press: never typed
 )
 
 var commands = []command{

@@ -68,6 +68,7 @@ func (b *Bot) focused(c *knowledge.Country, a knowledge.Aspect) Reply {
 		Summary:  lead,
 		Country:  countryOf(c),
 		More:     []More{{Label: "the whole card", Command: strings.ToLower(c.Name)}},
+		Key:      keyCard(c.Code),
 	}
 	status := fmt.Sprintf("%s: %s", c.Status, c.Status.Meaning())
 	if c.Disputed {

@@ -40,7 +40,7 @@ func (b *Bot) fromFiltered(code string, f Filter) Reply {
 	if f.Region != "" {
 		where = " in " + regionTitle(f.Region)
 	}
-	r := Reply{Kind: KindFrom, Filter: f,
+	r := Reply{Kind: KindFrom, Filter: f, Key: keyFrom(code, f),
 		Title: fmt.Sprintf("Countries%s that took, or agreed to take, people from %s (%d)", where, name, len(hits))}
 	if len(hits) == 0 {
 		r.Summary = fmt.Sprintf("No country%s on record is reported to have received, or agreed to take, people from %s as of %s.", where, name, b.asOf)

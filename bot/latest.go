@@ -17,6 +17,7 @@ func (b *Bot) latest(arg string) Reply {
 	arg = strings.TrimSpace(arg)
 	if arg == "" {
 		r := b.events(b.store.Latest(latestN))
+		r.Key = keyLatest("")
 		r.Title = fmt.Sprintf("The %d newest events", len(r.Results))
 		r.Summary = fmt.Sprintf("Newest first, across every country and topic. Nothing after %s is covered.", b.asOf)
 		return r
@@ -25,6 +26,7 @@ func (b *Bot) latest(arg string) Reply {
 	switch m.Kind {
 	case knowledge.MatchCountry:
 		r := b.events(b.store.LatestFor(m.Code, latestN))
+		r.Key = keyLatest(m.Code)
 		r.Title = "Newest events: " + m.Name
 		r.Country = countryOf(m.Country)
 		return r
@@ -70,6 +72,7 @@ func (b *Bot) eventsIn(w window) Reply {
 	}
 	r := b.events(hits)
 	r.Kind = KindSince
+	r.Key = keyWindow(w)
 	r.Title = fmt.Sprintf("Events %s (%d)", w.said, len(r.Results))
 	r.Summary = "Newest first. An event known only to the month or year counts from its first possible day."
 	return r

@@ -161,7 +161,7 @@ func (b *Bot) filtered(f Filter, a knowledge.Aspect) Reply {
 			cs = append(cs, c)
 		}
 	}
-	r := Reply{Kind: KindList, Filter: f, Aspect: a}
+	r := Reply{Kind: KindList, Filter: f, Aspect: a, Key: keyList(f)}
 	r.Title = listTitle(f, len(cs))
 	oneStatus := f.Status != "" && f.Status != knowledge.FilterAgreed && f.Status != knowledge.FilterPaid && f.Status != filterDisputed
 	counts := map[knowledge.Status]int{}

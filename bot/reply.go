@@ -55,6 +55,8 @@ type Query struct {
 	Platform string // "console", "slack", "discord"
 	Team     string // workspace or guild id, if any
 	User     string // user id on that platform, if any
+	// Action is a button press, or nil for a typed query.
+	Action *Action
 	// Usage says how to reach the bot on that platform, one line each
 	// ("/agreement <query> in any channel"); help shows it first. Each
 	// adapter supplies its own.
@@ -87,6 +89,19 @@ type Reply struct {
 	Country *Country         // the country the answer is about, if one
 	Aspect  knowledge.Aspect // what a focused answer is about: money, numbers, ...; "" for a whole card
 	Filter  Filter           // what a list was narrowed to
+
+	// The short form. Key names the answer for buttons (see ButtonKey);
+	// Highlights are the three or four facts of a card that matter most,
+	// ShortSources the sources they cite; Page is the page of a list the
+	// short form shows (from 1); Full asks the platforms for the whole
+	// answer rather than the short form (a button's "Full card"); Buttons
+	// are the buttons under the short form.
+	Key          string
+	Highlights   []string
+	ShortSources []Source
+	Page         int
+	Full         bool
+	Buttons      []Button
 	AsOf    string           // YYYY-MM-DD, the data's as-of date
 	Age     string           // how old the facts are, from the bot's clock: "8 months ago"
 	Stale   bool             // the facts are more than StaleAfter old: newer reporting may exist

@@ -9,8 +9,9 @@ import (
 	"github.com/agreementbot/agreementbot/knowledge"
 )
 
-// maxResults bounds search results shown; the total is always stated.
-const maxResults = 10
+// maxResults bounds the search results kept (the short form shows a page
+// of them); the total is always stated.
+const maxResults = 50
 
 func (b *Bot) search(arg string) Reply {
 	if strings.TrimSpace(arg) == "" {
@@ -20,7 +21,7 @@ func (b *Bot) search(arg string) Reply {
 		return b.help(fmt.Sprintf("%q has only very common words; search for something more specific.", clip(arg, 60)))
 	}
 	hits := b.store.Search(arg)
-	r := Reply{Kind: KindSearch, Title: fmt.Sprintf("Search: %s (%d found)", clip(arg, 80), len(hits))}
+	r := Reply{Kind: KindSearch, Title: fmt.Sprintf("Search: %s (%d found)", clip(arg, 80), len(hits)), Key: keySearch(arg)}
 	if len(hits) == 0 {
 		r.Summary = "No fact contains all of those words. Try fewer or other words, or a country name."
 		return r
@@ -28,6 +29,8 @@ func (b *Bot) search(arg string) Reply {
 	if len(hits) > maxResults {
 		r.Summary = fmt.Sprintf("The %d best matches of %d.", maxResults, len(hits))
 		hits = hits[:maxResults]
+	} else {
+		r.Summary = "Best matches first."
 	}
 	for _, h := range hits {
 		if h.Country != nil {

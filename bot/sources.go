@@ -32,6 +32,9 @@ func (b *Bot) sources(arg string) Reply {
 		return b.notFound(arg, m.Suggestions)
 	}
 	r := Reply{Kind: KindSources, Title: "Sources: " + card.Title, Sources: card.Sources, Country: card.Country}
+	if card.Country != nil {
+		r.Key = keySources(card.Country.Code)
+	}
 	r.Summary = fmt.Sprintf("%d sources. Outlet, title, date and a link for each; reposts name the host they were read on.", len(card.Sources))
 	return r
 }

@@ -21,6 +21,12 @@ func (b *Bot) topicCard(t *knowledge.Topic) Reply {
 	}
 	r.Timeline = ci.events(t.Timeline)
 	r.Sources = ci.list
+	r.Key = keyTopic(t.ID)
+	hc := newCites(b.store)
+	for _, f := range t.Facts[:min(3, len(t.Facts))] {
+		r.Highlights = append(r.Highlights, withCaveat(firstSentence(f.Text)+hc.add(f.Sources), f.Caveat))
+	}
+	r.ShortSources = hc.list[:min(3, len(hc.list))]
 	r.More = []More{{Label: "all sources", Command: "sources " + t.ID}}
 	return r
 }

@@ -19,9 +19,6 @@ const (
 	KindTotals  Kind = "totals"  // the reported totals, and the sum on record
 )
 
-// rankN is how many countries a ranking shows.
-const rankN = 10
-
 // bestCount is the count a country is ranked by: its largest reported
 // count (a floor counts as its number).
 func bestCount(c *knowledge.Country) (knowledge.Count, bool) {
@@ -65,7 +62,7 @@ func (b *Bot) ranking(f Filter) Reply {
 	if f.Region != "" {
 		where = " in " + regionTitle(f.Region)
 	}
-	r := Reply{Kind: KindRanking, Filter: f, Aspect: knowledge.AspectNumbers,
+	r := Reply{Kind: KindRanking, Filter: f, Aspect: knowledge.AspectNumbers, Key: keyRanking(f),
 		Title: fmt.Sprintf("Countries%s by the number of people they received", where)}
 	if len(rs) == 0 {
 		r.Summary = fmt.Sprintf("No count of people received%s is on record as of %s.", where, b.asOf)
@@ -75,11 +72,8 @@ func (b *Bot) ranking(f Filter) Reply {
 	top := rs[0]
 	r.Summary = fmt.Sprintf("%s has the largest reported count: %s. Counts are as each source gave them, at different dates; \"at least\" marks a floor.",
 		top.c.Name, countPhrase(top.n, b.outletOf(top.n.Sources))+ci.add(top.n.Sources))
-	for _, x := range rs[:min(len(rs), rankN)] {
+	for _, x := range rs {
 		r.Results = append(r.Results, b.countResult(countryResult(x.c), x.n, ci))
-	}
-	if len(rs) > rankN {
-		r.Summary += fmt.Sprintf(" The top %d of %d countries with a count.", rankN, len(rs))
 	}
 	r.Sources = ci.list
 	return r
