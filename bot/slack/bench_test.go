@@ -7,11 +7,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 // discardWriter is the cheapest http.ResponseWriter: the benchmark
@@ -111,5 +113,49 @@ func BenchmarkRender(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		renderJSON(r)
+	}
+}
+
+// BenchmarkHTTPCommandStore is the guard the issue sets (at most 60 µs/op):
+// a signed "/agreement uganda" through the HTTP handler, answered by the
+// real bot over the embedded store, signed at the current time and
+// verified every time.
+func BenchmarkHTTPCommandStore(b *testing.B) {
+	store, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		b.Fatal(err)
+	}
+	h := NewHTTPHandler(Config{
+		SigningSecret: docSecret,
+		BotToken:      fakeBotToken,
+		APIURL:        "http://127.0.0.1:1/api/",
+		Logger:        slog.New(slog.DiscardHandler),
+	}, bot.New(store, bot.Options{}))
+	body := strings.Replace(docBody, "text=", "text=uganda", 1)
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	rd := bytes.NewReader([]byte(body))
+	r := &http.Request{
+		Method:        http.MethodPost,
+		URL:           &url.URL{Path: CommandsPath},
+		Header:        http.Header{},
+		Body:          io.NopCloser(rd),
+		ContentLength: int64(len(body)),
+		RemoteAddr:    "127.0.0.1:1234",
+	}
+	r = r.WithContext(context.Background())
+	r.Header.Set("Content-Type", formType)
+	r.Header.Set("X-Slack-Request-Timestamp", ts)
+	r.Header.Set("X-Slack-Signature", sign(docSecret, ts, body))
+	w := &discardWriter{h: http.Header{}}
+	b.ReportAllocs()
+	for b.Loop() {
+		rd.Seek(0, io.SeekStart)
+		// What net/http gives each request: a fresh form and headers.
+		r.Form, r.PostForm = nil, nil
+		w.h, w.status, w.n = http.Header{}, 0, 0
+		h.ServeHTTP(w, r)
+		if w.status != http.StatusOK || w.n < 1000 {
+			b.Fatalf("status %d, %d bytes", w.status, w.n)
+		}
 	}
 }
