@@ -46,7 +46,6 @@ func NewHTTPHandler(cfg Config, h bot.Handler) http.Handler {
 		hooks:  cfg.Hooks,
 		h:      h,
 		secret: []byte(cfg.SigningSecret),
-		cache:  newRenderCache(1024),
 		seen:   newSeenSet(dedupSize, dedupTTL, cfg.Now),
 		ctJSON: []string{"application/json"},
 		slots:  make(chan struct{}, cfg.MaxPendingAnswers),
@@ -76,7 +75,6 @@ type httpHandler struct {
 	secret   []byte
 	macs     sync.Pool // *signer keyed with secret, Reset before each use
 	bufs     sync.Pool // *bytes.Buffer for request bodies
-	cache    *renderCache
 	seen     *seenSet
 	answerer *answerer
 	ctJSON   []string // Content-Type header value, shared read-only
@@ -224,7 +222,7 @@ func (s *httpHandler) reject(w http.ResponseWriter, r *http.Request, rej rejecti
 func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byte, start time.Time) {
 	f := parseCommandForm(body)
 	reply := s.h.Handle(r.Context(), bot.Query{Text: queryText(f.text), Platform: platform, Team: f.team, User: f.user, Usage: usage})
-	payload := s.cache.encode(reply)
+	_, payload := renderJSON(reply)
 	h := w.Header()
 	h["Content-Type"] = s.ctJSON
 	// With a length, net/http writes the answer in one piece instead of

@@ -443,33 +443,3 @@ func TestSafeURL(t *testing.T) {
 		}
 	}
 }
-
-func TestRenderCache(t *testing.T) {
-	c := newRenderCache(2)
-	r := countryReply()
-	_, want := renderJSON(r)
-	if got := c.encode(r); !bytes.Equal(got, want) {
-		t.Fatal("first encode differs from renderJSON")
-	}
-	// The caller reuses its slices: the cache must not serve the old text.
-	r.Fields[0].Items[0] = "Changed in place"
-	_, want2 := renderJSON(r)
-	if got := c.encode(r); !bytes.Equal(got, want2) || !bytes.Contains(got, []byte("Changed in place")) {
-		t.Error("cache served a stale rendering after the reply changed in place")
-	}
-	// A different reply under the same query is rendered afresh.
-	r2 := countryReply()
-	r2.Kind, r2.Visibility = bot.KindError, bot.Private
-	r2.Fields = nil
-	_, want3 := renderJSON(r2)
-	if got := c.encode(r2); !bytes.Equal(got, want3) {
-		t.Error("cache served another reply's rendering")
-	}
-	// Bounded.
-	for i := range 10 {
-		c.encode(bot.Reply{Query: strconv.Itoa(i)})
-	}
-	if len(c.entries) > 2 {
-		t.Errorf("cache holds %d entries, limit 2", len(c.entries))
-	}
-}

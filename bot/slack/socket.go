@@ -23,7 +23,6 @@ type SocketMode struct {
 	api      *slack.Client
 	log      *slog.Logger
 	hooks    Hooks
-	cache    *renderCache
 	seen     *seenSet
 	answerer *answerer
 }
@@ -52,7 +51,6 @@ func NewSocketMode(cfg Config, h bot.Handler) (*SocketMode, error) {
 		api:   newAPI(cfg, slack.OptionAppLevelToken(cfg.AppToken)),
 		log:   cfg.Logger,
 		hooks: cfg.Hooks,
-		cache: newRenderCache(1024),
 		seen:  newSeenSet(dedupSize, dedupTTL, cfg.Now),
 	}
 	s.answerer = &answerer{api: s.api, h: h, log: cfg.Logger, hooks: cfg.Hooks}
@@ -256,7 +254,8 @@ func (r *socketRun) command(ctx context.Context, evt socketmode.Event) {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
 		defer cancel()
 		reply := s.h.Handle(hctx, bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID, Usage: usage})
-		err := r.ack(ctx, req.EnvelopeID, json.RawMessage(s.cache.encode(reply)))
+		_, payload := renderJSON(reply)
+		err := r.ack(ctx, req.EnvelopeID, json.RawMessage(payload))
 		d := time.Since(start)
 		s.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)
 		if err == nil && s.log.Enabled(ctx, slog.LevelDebug) {
