@@ -3,9 +3,7 @@ package slack
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -17,9 +15,8 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // countryReply is a representative country card, written by hand from the
 // fact sheet; the store's own goldens come with the engine.
@@ -151,22 +148,7 @@ func TestRenderGolden(t *testing.T) {
 			// slack-go encodes context elements itself, with HTML escaping;
 			// show the characters, as Slack does.
 			got := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(buf.String())
-			buf.Reset()
-			buf.WriteString(got)
-			path := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("Render(%s) differs from %s (go test -update rewrites it):\n%s", name, path, buf.Bytes())
-			}
+			testkit.Golden(t, filepath.Join("testdata", name+".golden.json"), []byte(got))
 		})
 	}
 }

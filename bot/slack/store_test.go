@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/internal/testkit"
 	"github.com/agreementbot/agreementbot/knowledge"
 )
 
@@ -58,18 +58,7 @@ func TestStoreGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(buf.String())
-			path := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				os.WriteFile(path, []byte(got), 0o644)
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (go test ./bot/slack -update creates it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from %s (go test ./bot/slack -update rewrites it)", q, path)
-			}
+			testkit.Golden(t, filepath.Join("testdata", name+".golden.json"), []byte(got))
 		})
 	}
 }
