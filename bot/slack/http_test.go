@@ -6,11 +6,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -526,4 +529,70 @@ func TestHTTPEventsBeyondTheBoundAreRetried(t *testing.T) {
 	if len(fx.h.slots) != 0 {
 		t.Errorf("%d slots still taken after every answer", len(fx.h.slots))
 	}
+}
+
+// TestHTTPBodyMemoryFlat: connections that claim the largest body allowed
+// and send one byte cost the heap what they sent, not what they claimed.
+// (Sizing the buffer from Content-Length held conns × MaxBodyBytes.)
+func TestHTTPBodyMemoryFlat(t *testing.T) {
+	const (
+		conns   = 200
+		maxBody = 1 << 20
+	)
+	h := NewHTTPHandler(Config{SigningSecret: docSecret, MaxBodyBytes: maxBody, Logger: slog.New(slog.DiscardHandler)},
+		new(recorder))
+	reading := make(chan struct{}, conns)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.Body = &firstRead{ReadCloser: r.Body, c: reading}
+		h.ServeHTTP(w, r)
+	}))
+	defer srv.Close() // after the connections are closed, below
+
+	var before, during runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var cs []net.Conn
+	defer func() {
+		for _, c := range cs {
+			c.Close()
+		}
+	}()
+	for range conns {
+		c, err := net.Dial("tcp", srv.Listener.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		cs = append(cs, c)
+		fmt.Fprintf(c, "POST %s HTTP/1.1\r\nHost: bot.example\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\nt", CommandsPath, formType, maxBody)
+	}
+	for i := range conns {
+		select {
+		case <-reading:
+		case <-time.After(waitLong):
+			t.Fatalf("%d of %d handlers reading their body", i, conns)
+		}
+	}
+	runtime.GC()
+	runtime.ReadMemStats(&during)
+	growth := int64(during.HeapInuse) - int64(before.HeapInuse)
+	const limit = conns * maxBody / 16
+	t.Logf("%d connections claiming %d bytes each: heap in use grew by %d bytes (%d a connection), limit %d",
+		conns, maxBody, growth, growth/conns, limit)
+	if growth > limit {
+		t.Errorf("heap in use grew by %d bytes with %d connections that sent one byte each, want at most %d", growth, conns, limit)
+	}
+}
+
+// firstRead tells c when the handler has read from the body once: by then
+// it has made whatever buffer it reads into.
+type firstRead struct {
+	io.ReadCloser
+	c    chan<- struct{}
+	once sync.Once
+}
+
+func (f *firstRead) Read(p []byte) (int, error) {
+	n, err := f.ReadCloser.Read(p)
+	f.once.Do(func() { f.c <- struct{}{} })
+	return n, err
 }
