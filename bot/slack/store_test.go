@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/internal/testkit"
@@ -61,4 +63,50 @@ func TestStoreGolden(t *testing.T) {
 			testkit.Golden(t, filepath.Join("testdata", name+".golden.json"), []byte(got))
 		})
 	}
+}
+
+// TestHTTPHelpShowsSlackUsage: help asked through the Slack adapter, of
+// the real bot, starts with how to ask in Slack.
+func TestHTTPHelpShowsSlackUsage(t *testing.T) {
+	fx := newHTTPFixture(t, docSecret)
+	fx.h.h = storeBot(t)
+	body := strings.Replace(docBody, "text=", "text=help", 1)
+	w := fx.do(signedAt(time.Now(), CommandsPath, formType, body))
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d", w.Code)
+	}
+	var m any
+	if err := json.Unmarshal(w.Body.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(texts(m), "\n")
+	for _, line := range usage {
+		if want, _ := escape(line, 1000, true); !strings.Contains(text, want) {
+			t.Errorf("help does not show %q; it shows:\n%s", want, text)
+		}
+	}
+	if !strings.Contains(text, "How to ask here") {
+		t.Errorf("help has no \"How to ask here\" heading:\n%s", text)
+	}
+}
+
+// texts returns every string in a decoded JSON value.
+func texts(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, e := range v {
+			out = append(out, texts(e)...)
+		}
+		return out
+	case map[string]any:
+		var out []string
+		for _, e := range v {
+			out = append(out, texts(e)...)
+		}
+		return out
+	}
+	return nil
 }
