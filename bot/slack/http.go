@@ -136,7 +136,7 @@ func (s *httpHandler) serve(w http.ResponseWriter, r *http.Request, contentType 
 		// Slack checks the certificate with ssl_check=1: a bare 200, nothing else.
 		w.WriteHeader(http.StatusOK)
 		if ok, suppressed := s.sampler.allow("ssl_check"); ok {
-			s.log.Info("slack: ssl_check answered", "path", r.URL.Path, "suppressed", suppressed)
+			s.log.Info("slack: ssl_check answered", "suppressed", suppressed)
 		}
 		return
 	}
@@ -245,13 +245,24 @@ func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byt
 // acknowledged now and answered in the background.
 func (s *httpHandler) event(w http.ResponseWriter, r *http.Request, body []byte, start time.Time) {
 	ev, err := slackevents.ParseEvent(body, slackevents.OptionNoVerifyToken()) // verified above
-	if err != nil {
+	switch {
+	case err != nil && json.Valid(body):
+		// An event slack-go does not know: nothing the bot answers, and
+		// Slack would only send it again.
+		w.WriteHeader(http.StatusOK)
+		s.log.Warn("slack: event not understood; ignored", "err", err)
+		return
+	case err != nil:
 		s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedEvent})
 		return
 	}
 	switch ev.Type {
 	case slackevents.URLVerification:
-		uv, _ := ev.Data.(*slackevents.EventsAPIURLVerificationEvent)
+		uv, ok := ev.Data.(*slackevents.EventsAPIURLVerificationEvent)
+		if !ok {
+			s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedEvent})
+			return
+		}
 		b, _ := json.Marshal(struct {
 			Challenge string `json:"challenge"`
 		}{uv.Challenge})

@@ -383,8 +383,8 @@ func TestHTTPEventsAnsweredOnceInThread(t *testing.T) {
 	}
 }
 
-// An event type slack-go does not know, and events that ask nothing, get
-// a bare 200 so that Slack does not send them again.
+// Events that ask nothing, and an event type slack-go does not know, get a
+// bare 200 so that Slack does not send them again.
 func TestHTTPEventsIgnored(t *testing.T) {
 	fx := newHTTPFixture(t, docSecret)
 	rateLimited := []byte(`{"token":"x","type":"app_rate_limited","team_id":"T0FAKE","minute_rate_limited":1518467820,"api_app_id":"A0FAKE"}`)
@@ -393,7 +393,9 @@ func TestHTTPEventsIgnored(t *testing.T) {
 	inChannel, _ := json.Marshal(eventCallback("Ev200", channelMsg))
 	reaction, _ := json.Marshal(eventCallback("Ev201", map[string]any{"type": "reaction_added", "user": fakeAsker, "reaction": "+1",
 		"item": map[string]any{"type": "message", "channel": fakeChannel, "ts": "1.2"}, "event_ts": "1.3"}))
-	for _, body := range [][]byte{rateLimited, inChannel, reaction} {
+	unknown, _ := json.Marshal(eventCallback("Ev202", map[string]any{"type": "x_event_from_the_future", "user": fakeAsker,
+		"text": "<@U0BOT> uganda", "channel": fakeChannel, "ts": "1700000006.000100"}))
+	for _, body := range [][]byte{rateLimited, inChannel, reaction, unknown} {
 		if w := fx.do(event(body, nil)); w.Code != http.StatusOK || w.Body.Len() != 0 {
 			t.Errorf("%s: %d %q, want a bare 200", body, w.Code, w.Body)
 		}
