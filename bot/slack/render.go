@@ -593,6 +593,9 @@ func escape(s string, max int, oneLine bool) (string, bool) {
 // escapedLen returns the length of s once escaped, or a length over max if
 // it is longer than that, and whether s needs no change at all.
 func escapedLen(s string, oneLine bool, max int) (n int, plain bool) {
+	if len(s) <= max && plainText(s, oneLine) {
+		return len(s), true // most text: a few fast scans instead of a loop over every byte
+	}
 	plain = true
 	for i := 0; i < len(s) && n <= max; {
 		c := s[i]
@@ -623,6 +626,21 @@ func escapedLen(s string, oneLine bool, max int) (n int, plain bool) {
 		i += size
 	}
 	return n, plain
+}
+
+// plainText reports whether s needs no escaping: valid UTF-8 without &, <
+// or >, nor, with oneLine, line breaks and tabs.
+func plainText(s string, oneLine bool) bool {
+	specials := "&<>"
+	if oneLine {
+		specials = "&<>\n\r\t"
+	}
+	for i := range len(specials) {
+		if strings.IndexByte(s, specials[i]) >= 0 {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
 }
 
 // link returns "<url|label>" (label already escaped), or the label alone
