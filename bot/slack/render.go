@@ -661,8 +661,8 @@ func safeURL(s string) (string, bool) {
 		return "", false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c == 0x7f || strings.IndexByte("|<>\"\\`", c) >= 0 {
+		switch c := s[i]; {
+		case c <= ' ', c == 0x7f, c == '|', c == '<', c == '>', c == '"', c == '\\', c == '`':
 			return "", false
 		}
 	}
