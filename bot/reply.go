@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/agreementbot/agreementbot/knowledge"
@@ -102,9 +101,9 @@ type Reply struct {
 	Page         int
 	Full         bool
 	Buttons      []Button
-	AsOf    string           // YYYY-MM-DD, the data's as-of date
-	Age     string           // how old the facts are, from the bot's clock: "8 months ago"
-	Stale   bool             // the facts are more than StaleAfter old: newer reporting may exist
+	AsOf         string // YYYY-MM-DD, the data's as-of date
+	Age          string // how old the facts are, from the bot's clock: "8 months ago"
+	Stale        bool   // the facts are more than StaleAfter old: newer reporting may exist
 
 	// Corrections is where to report a wrong fact, shown at the foot of
 	// full cards; "" elsewhere.
@@ -378,47 +377,4 @@ func (s Source) Line() string {
 		parts = append(parts, s.URL)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// Equal reports whether r and o are the same answer: equal in every field
-// but Query, which no renderer shows. Adapters use it to reuse a cached
-// rendering only for an identical reply, so a reloaded store can never be
-// answered from a stale one.
-func (r *Reply) Equal(o *Reply) bool {
-	if r.Kind != o.Kind || r.Visibility != o.Visibility || r.Notice != o.Notice ||
-		r.Title != o.Title || r.Status != o.Status || r.Disputed != o.Disputed ||
-		r.Summary != o.Summary || r.AsOf != o.AsOf {
-		return false
-	}
-	if (r.Country == nil) != (o.Country == nil) || (r.Country != nil && *r.Country != *o.Country) {
-		return false
-	}
-	return slices.EqualFunc(r.Fields, o.Fields, func(x, y Field) bool {
-		return x.Name == y.Name && slices.Equal(x.Items, y.Items)
-	}) &&
-		slices.Equal(r.Timeline, o.Timeline) &&
-		slices.Equal(r.Results, o.Results) &&
-		slices.Equal(r.Suggestions, o.Suggestions) &&
-		slices.Equal(r.Sources, o.Sources) &&
-		slices.Equal(r.More, o.More)
-}
-
-// Clone copies r deeply enough that later changes to r's slices cannot
-// change the copy.
-func (r Reply) Clone() Reply {
-	c := r
-	c.Fields = make([]Field, len(r.Fields))
-	for i, f := range r.Fields {
-		c.Fields[i] = Field{Name: f.Name, Items: slices.Clone(f.Items)}
-	}
-	c.Timeline = slices.Clone(r.Timeline)
-	c.Results = slices.Clone(r.Results)
-	c.Suggestions = slices.Clone(r.Suggestions)
-	c.Sources = slices.Clone(r.Sources)
-	c.More = slices.Clone(r.More)
-	if r.Country != nil {
-		cc := *r.Country
-		c.Country = &cc
-	}
-	return c
 }

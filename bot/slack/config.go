@@ -15,9 +15,12 @@ type Config struct {
 	SigningSecret string // HTTP mode only
 	APIURL        string // Web API base URL; default https://slack.com/api/
 
-	MaxBodyBytes int64            // largest HTTP request body read; default 64 KiB
-	Logger       *slog.Logger     // default: discard
-	Now          func() time.Time // clock for signature timestamps and de-duplication; default time.Now
+	MaxBodyBytes int64        // largest HTTP request body read; default 64 KiB
+	Logger       *slog.Logger // default: discard
+	// Now is the clock for latencies, de-duplication and log sampling;
+	// default time.Now. Signature timestamps are checked by slack-go,
+	// against the system clock.
+	Now func() time.Time
 
 	// PingInterval is how long Socket Mode waits for a WebSocket ping from
 	// Slack before it treats the connection as dead and reconnects. Slack

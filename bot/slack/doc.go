@@ -17,7 +17,8 @@
 //     are rejected (errors.Is(err, ErrAuth)).
 //   - HTTP (NewHTTPHandler): POST /slack/commands and POST /slack/events,
 //     each request verified against the signing secret before anything in
-//     it is parsed.
+//     it is parsed. Verification and parsing are slack-go's
+//     (NewSecretsVerifier, SlashCommandParse, slackevents.ParseEvent).
 //
 // Render turns a Reply into Block Kit within every Slack limit, escaping all
 // text taken from the Reply so that no answer can ping a channel or a user.

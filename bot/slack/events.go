@@ -2,7 +2,6 @@ package slack
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -11,98 +10,81 @@ import (
 	"unicode/utf8"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 
 	"github.com/agreementbot/agreementbot/bot"
 )
 
-// callback is the outer Events API payload, as POSTed to /slack/events and
-// as carried in a Socket Mode events_api envelope. Only what the bot needs
-// is decoded, so event types slack-go does not know are no error.
-type callback struct {
-	Type           string `json:"type"`
-	Challenge      string `json:"challenge"`
-	TeamID         string `json:"team_id"`
-	EventID        string `json:"event_id"`
-	Authorizations []struct {
-		UserID string `json:"user_id"`
-		IsBot  bool   `json:"is_bot"`
-	} `json:"authorizations"`
-	Event innerEvent `json:"event"`
-}
-
-type innerEvent struct {
-	Type        string `json:"type"`
-	Subtype     string `json:"subtype"`
-	User        string `json:"user"`
-	BotID       string `json:"bot_id"`
-	Text        string `json:"text"`
-	TS          string `json:"ts"`
-	ThreadTS    string `json:"thread_ts"`
-	Channel     string `json:"channel"`
-	ChannelType string `json:"channel_type"`
-}
-
-// botUser returns the bot's own user id as the event's authorizations
-// name it, or "".
-func (cb *callback) botUser() string {
-	for _, a := range cb.Authorizations {
-		if a.IsBot {
-			return a.UserID
-		}
-	}
-	return ""
-}
-
 // question is a message that asks the bot something.
 type question struct {
+	eventID  string
 	text     string // the query, mention removed and Slack's markup undone
 	team     string
 	user     string
 	channel  string
+	ts       string // the message's own timestamp
 	threadTS string // where to answer
 	dm       bool
 }
 
-// asks decides whether an event asks the bot something: an app_mention, or
-// a message in a DM with the bot; never the bot's own messages or another
-// bot's, nor edits, deletions and other message subtypes. ownUser may be ""
-// when unknown. The reason is for the debug log.
-func (cb *callback) asks(ownUser string) (question, string) {
-	ev := cb.Event
-	if u := cb.botUser(); u != "" {
-		ownUser = u
-	}
-	switch {
-	case ev.Type != "app_mention" && ev.Type != "message":
-		return question{}, "event type " + ev.Type
-	case ev.Type == "message" && ev.ChannelType != "im":
-		return question{}, "message outside a DM"
-	case ev.Subtype != "":
-		return question{}, "message subtype " + ev.Subtype
-	case ev.BotID != "" || ev.User == "" || ev.User == ownUser:
-		return question{}, "message from a bot"
-	case ev.Channel == "" || ev.TS == "":
-		return question{}, "no channel or ts"
-	}
-	thread := ev.ThreadTS
-	if thread == "" {
-		thread = ev.TS
-	}
-	return question{
-		text:     queryText(stripMention(ev.Text, ownUser)),
-		team:     cb.TeamID,
-		user:     ev.User,
-		channel:  ev.Channel,
-		threadTS: thread,
-		dm:       ev.ChannelType == "im" || strings.HasPrefix(ev.Channel, "D"),
-	}, ""
+// dedupKeys are the keys under which a question is remembered: its event
+// id, and the message it is about, so that a message that arrives both as
+// an app_mention and as message.im is answered once.
+func (q question) dedupKeys() []string {
+	return []string{"event:" + q.eventID, "msg:" + q.channel + ":" + q.ts}
 }
 
-// dedupKeys are the keys under which an event is remembered: its id, and
-// the message it is about, so that a message that arrives both as an
-// app_mention and as message.im is answered once.
-func (cb *callback) dedupKeys() []string {
-	return []string{"event:" + cb.EventID, "msg:" + cb.Event.Channel + ":" + cb.Event.TS}
+// message is what the bot reads of an app_mention or message event.
+type message struct {
+	typ, subtype, user, botID, text, ts, threadTS, channel, channelType string
+}
+
+// asks decides whether an Events API event, as slack-go parsed it, asks
+// the bot something: an app_mention, or a message in a DM with the bot;
+// never the bot's own messages or another bot's, nor edits, deletions and
+// other message subtypes. ownUser may be "" when unknown; the event's
+// authorizations name it too. The question carries the event id even when
+// the reason, for the debug log, says it asks nothing.
+func asks(ev slackevents.EventsAPIEvent, ownUser string) (question, string) {
+	cb, ok := ev.Data.(*slackevents.EventsAPICallbackEvent)
+	if !ok {
+		return question{}, "not an event callback"
+	}
+	q := question{eventID: cb.EventID, team: cb.TeamID}
+	for _, a := range cb.Authorizations {
+		if a.IsBot && a.UserID != "" {
+			ownUser = a.UserID
+			break
+		}
+	}
+	var m message
+	switch e := ev.InnerEvent.Data.(type) {
+	case *slackevents.AppMentionEvent:
+		m = message{typ: e.Type, user: e.User, botID: e.BotID, text: e.Text, ts: e.TimeStamp,
+			threadTS: e.ThreadTimeStamp, channel: e.Channel}
+	case *slackevents.MessageEvent:
+		m = message{typ: e.Type, subtype: e.SubType, user: e.User, botID: e.BotID, text: e.Text, ts: e.TimeStamp,
+			threadTS: e.ThreadTimeStamp, channel: e.Channel, channelType: e.ChannelType}
+	default:
+		return q, "event type " + ev.InnerEvent.Type
+	}
+	switch {
+	case m.typ == "message" && m.channelType != "im":
+		return q, "message outside a DM"
+	case m.subtype != "":
+		return q, "message subtype " + m.subtype
+	case m.botID != "" || m.user == "" || m.user == ownUser:
+		return q, "message from a bot"
+	case m.channel == "" || m.ts == "":
+		return q, "no channel or ts"
+	}
+	q.text = queryText(stripMention(m.text, ownUser))
+	q.user, q.channel, q.ts, q.threadTS = m.user, m.channel, m.ts, m.threadTS
+	if q.threadTS == "" {
+		q.threadTS = m.ts
+	}
+	q.dm = m.channelType == "im" || strings.HasPrefix(m.channel, "D")
+	return q, ""
 }
 
 // stripMention removes the bot's own mention (<@U123> or <@U123|name>)
@@ -193,6 +175,7 @@ type answerer struct {
 	h     bot.Handler
 	log   *slog.Logger
 	hooks Hooks
+	now   func() time.Time // Config.Now
 }
 
 func newAPI(cfg Config, opts ...slack.Option) *slack.Client {
@@ -230,20 +213,19 @@ func (a *answerer) answer(ctx context.Context, q question, start time.Time) {
 		}
 	}
 	err := retry(ctx, post)
-	d := time.Since(start)
+	d := a.now().Sub(start)
 	a.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)
 	if err != nil {
 		a.log.Warn("slack: answer not posted", "method", method, "channel", q.channel, "kind", reply.Kind, "err", err)
 		return
 	}
-	if a.log.Enabled(ctx, slog.LevelDebug) {
-		a.log.Debug("slack: answered", "method", method, "channel", q.channel, "kind", reply.Kind, "duration", d)
-	}
+	a.log.Debug("slack: answered", "method", method, "channel", q.channel, "kind", reply.Kind, "duration", d)
 }
 
 // retry calls post until it succeeds, honouring Slack's 429 Retry-After and
 // backing off on 5xx answers, but only within ctx's deadline: a wait that
-// would outlast it gives up at once with the last error.
+// would outlast it gives up at once with the last error. Deadlines are on
+// the system clock, so the waits are too.
 func retry(ctx context.Context, post func(context.Context) error) error {
 	backoff := 250 * time.Millisecond
 	for attempt := 1; ; attempt++ {
@@ -278,12 +260,3 @@ func retry(ctx context.Context, post func(context.Context) error) error {
 
 // maxPostAttempts bounds retries of one answer.
 const maxPostAttempts = 4
-
-// parseCallback decodes an Events API payload.
-func parseCallback(b []byte) (*callback, error) {
-	cb := new(callback)
-	if err := json.Unmarshal(b, cb); err != nil {
-		return nil, err
-	}
-	return cb, nil
-}

@@ -3,19 +3,18 @@ package slack
 import (
 	"bytes"
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"hash"
+	"io"
 	"log/slog"
+	"mime"
 	"net/http"
-	"net/url"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 
 	"github.com/agreementbot/agreementbot/bot"
 )
@@ -26,39 +25,36 @@ const (
 	EventsPath   = "/slack/events"
 )
 
-const maxClockSkew = 5 * time.Minute
-
 // NewHTTPHandler returns the handler for Slack's HTTP delivery: POST
 // /slack/commands (slash commands, answered inline) and POST /slack/events
 // (the Events API: acknowledged at once, answered in the thread with
 // chat.postMessage, which needs cfg.BotToken). Every request is read once,
 // up to cfg.MaxBodyBytes, and its v0 signature checked against
-// cfg.SigningSecret, with a five-minute window on cfg.Now, before anything
-// in it is parsed; the one exception is Slack's ssl_check probe. Failures
-// get a bare status code (401, 405, 413, 415) and one log line.
+// cfg.SigningSecret by slack-go (with Slack's five-minute window on the
+// system clock) before anything in it is parsed; the one exception is
+// Slack's ssl_check probe. Failures get a bare status code (400, 401, 405,
+// 413, 415) and a log line with a fixed reason, at most one a second for
+// each reason.
 //
 // Without a signing secret every request is refused with 401.
 func NewHTTPHandler(cfg Config, h bot.Handler) http.Handler {
 	cfg = cfg.withDefaults()
 	s := &httpHandler{
-		cfg:    cfg,
-		log:    cfg.Logger,
-		hooks:  cfg.Hooks,
-		h:      h,
-		secret: []byte(cfg.SigningSecret),
-		cache:  newRenderCache(1024),
-		seen:   newSeenSet(dedupSize, dedupTTL, cfg.Now),
-		ctJSON: []string{"application/json"},
-		slots:  make(chan struct{}, cfg.MaxPendingAnswers),
+		cfg:     cfg,
+		log:     cfg.Logger,
+		hooks:   cfg.Hooks,
+		h:       h,
+		seen:    newSeenSet(dedupSize, dedupTTL, cfg.Now),
+		sampler: newSampler(cfg.Now),
+		slots:   make(chan struct{}, cfg.MaxPendingAnswers),
 		answerer: &answerer{
 			api:   newAPI(cfg),
 			h:     h,
 			log:   cfg.Logger,
 			hooks: cfg.Hooks,
+			now:   cfg.Now,
 		},
 	}
-	s.macs.New = func() any { return &signer{mac: hmac.New(sha256.New, s.secret)} }
-	s.bufs.New = func() any { return new(bytes.Buffer) }
 	if cfg.SigningSecret == "" {
 		cfg.Logger.Error("slack: no signing secret: every HTTP request will be refused")
 	}
@@ -73,22 +69,37 @@ type httpHandler struct {
 	log      *slog.Logger
 	hooks    Hooks
 	h        bot.Handler
-	secret   []byte
-	macs     sync.Pool // *signer keyed with secret, Reset before each use
-	bufs     sync.Pool // *bytes.Buffer for request bodies
-	cache    *renderCache
 	seen     *seenSet
+	sampler  *sampler
 	answerer *answerer
-	ctJSON   []string // Content-Type header value, shared read-only
 	wg       sync.WaitGroup
 	slots    chan struct{} // one per event answer in flight (MaxPendingAnswers)
 }
 
-// rejection is why a request was refused, for the log; users see only the
+// Why a request was refused: a closed set, so that a refusal's log line
+// has a bounded size whatever the request holds. Users see only the
 // status code.
+const (
+	reasonMethod           = "method not allowed"
+	reasonContentType      = "unsupported content type"
+	reasonTooLarge         = "body too large"
+	reasonUnreadable       = "body unreadable"
+	reasonNoSecret         = "no signing secret configured"
+	reasonMissing          = "missing signature headers"
+	reasonBadTimestamp     = "malformed timestamp"
+	reasonBadSignature     = "malformed signature"
+	reasonStale            = "timestamp outside the 5-minute window"
+	reasonMismatch         = "signature mismatch"
+	reasonMalformedCommand = "malformed slash command"
+	reasonMalformedEvent   = "malformed event"
+)
+
+// rejection is a refused request: its status, why, and an excerpt of the
+// header value at fault, if any.
 type rejection struct {
 	status int
 	reason string
+	detail string
 }
 
 func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -106,170 +117,169 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // the verified body.
 func (s *httpHandler) serve(w http.ResponseWriter, r *http.Request, contentType string,
 	next func(w http.ResponseWriter, r *http.Request, body []byte, start time.Time)) {
-	start := time.Now()
+	start := s.cfg.Now()
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		s.reject(w, r, rejection{http.StatusMethodNotAllowed, "method " + r.Method})
+		s.reject(w, r, rejection{http.StatusMethodNotAllowed, reasonMethod, r.Method})
 		return
 	}
-	if !mediaTypeIs(r.Header.Get("Content-Type"), contentType) {
-		s.reject(w, r, rejection{http.StatusUnsupportedMediaType, "content type " + r.Header.Get("Content-Type")})
+	if ct := r.Header.Get("Content-Type"); !mediaTypeIs(ct, contentType) {
+		s.reject(w, r, rejection{http.StatusUnsupportedMediaType, reasonContentType, ct})
 		return
 	}
-	buf := s.bufs.Get().(*bytes.Buffer)
-	defer s.putBuf(buf)
-	if rej, ok := s.readBody(w, r, buf); !ok {
+	body, rej := s.readBody(w, r)
+	if rej.status != 0 {
 		s.reject(w, r, rej)
 		return
 	}
-	body := buf.Bytes()
 	if r.URL.Path == CommandsPath && isSSLCheck(body) {
 		// Slack checks the certificate with ssl_check=1: a bare 200, nothing else.
 		w.WriteHeader(http.StatusOK)
-		s.log.Info("slack: ssl_check answered", "path", r.URL.Path)
+		if ok, suppressed := s.sampler.allow("ssl_check"); ok {
+			s.log.Info("slack: ssl_check answered", "suppressed", suppressed)
+		}
 		return
 	}
-	if reason := s.verify(r.Header, body); reason != "" {
+	if reason := verify(r.Header, body, s.cfg.SigningSecret); reason != "" {
 		s.hooks.OnSignatureFailure()
-		s.reject(w, r, rejection{http.StatusUnauthorized, reason})
+		s.reject(w, r, rejection{status: http.StatusUnauthorized, reason: reason})
 		return
 	}
 	next(w, r, body, start)
 }
 
-func (s *httpHandler) putBuf(b *bytes.Buffer) {
-	if b.Cap() > 2*int(s.cfg.MaxBodyBytes) {
-		return // do not keep a freak buffer
-	}
-	b.Reset()
-	s.bufs.Put(b)
-}
-
-// readBody reads the whole body into buf, refusing more than MaxBodyBytes.
-func (s *httpHandler) readBody(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer) (rejection, bool) {
+// readBody reads the whole body, refusing more than MaxBodyBytes. Its
+// buffer grows with the bytes that arrive, never with what the request
+// claims it will send.
+func (s *httpHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, rejection) {
 	if r.ContentLength > s.cfg.MaxBodyBytes {
-		return rejection{http.StatusRequestEntityTooLarge, "body of " + strconv.FormatInt(r.ContentLength, 10) + " bytes"}, false
+		return nil, rejection{status: http.StatusRequestEntityTooLarge, reason: reasonTooLarge}
 	}
-	if r.ContentLength > 0 {
-		buf.Grow(int(r.ContentLength) + 1)
-	}
-	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			return rejection{http.StatusRequestEntityTooLarge, "body over " + strconv.FormatInt(s.cfg.MaxBodyBytes, 10) + " bytes"}, false
+			return nil, rejection{status: http.StatusRequestEntityTooLarge, reason: reasonTooLarge}
 		}
-		return rejection{http.StatusBadRequest, "reading body: " + err.Error()}, false
+		return nil, rejection{status: http.StatusBadRequest, reason: reasonUnreadable}
 	}
-	return rejection{}, true
+	return body, rejection{}
 }
 
-// verify checks Slack's v0 signature: HMAC-SHA256 with the signing secret
-// over "v0:" + timestamp + ":" + body, with the timestamp within five
-// minutes of now. It returns why the request fails, or "".
-func (s *httpHandler) verify(h http.Header, body []byte) string {
-	if len(s.secret) == 0 {
-		return "no signing secret configured"
+// verify checks Slack's v0 signature of body with slack-go: HMAC-SHA256
+// with the signing secret over "v0:" + timestamp + ":" + body, the
+// timestamp within five minutes of now. It returns why the request fails,
+// or "".
+func verify(h http.Header, body []byte, secret string) string {
+	sv, err := slack.NewSecretsVerifier(h, secret)
+	switch {
+	case err == nil:
+	case errors.Is(err, slack.ErrInvalidConfiguration):
+		return reasonNoSecret
+	case errors.Is(err, slack.ErrMissingHeaders):
+		return reasonMissing
+	case errors.Is(err, slack.ErrExpiredTimestamp):
+		return reasonStale
+	default:
+		// A timestamp that is not a number fails strconv; everything else
+		// here (no v0= prefix, not hex, not 32 bytes) is the signature.
+		if _, ok := errors.AsType[*strconv.NumError](err); ok {
+			return reasonBadTimestamp
+		}
+		return reasonBadSignature
 	}
-	ts := h.Get("X-Slack-Request-Timestamp")
-	sig := h.Get("X-Slack-Signature")
-	if ts == "" || sig == "" {
-		return "missing signature headers"
-	}
-	if len(ts) > 20 {
-		return "malformed timestamp"
-	}
-	sec, err := strconv.ParseInt(ts, 10, 64)
-	if err != nil || sec <= 0 {
-		return "malformed timestamp"
-	}
-	if skew := s.cfg.Now().Sub(time.Unix(sec, 0)); skew > maxClockSkew || skew < -maxClockSkew {
-		return "timestamp outside the 5-minute window"
-	}
-	hexSig, ok := strings.CutPrefix(sig, "v0=")
-	if !ok || len(hexSig) != 2*sha256.Size {
-		return "malformed signature"
-	}
-	var hexBuf [2 * sha256.Size]byte
-	copy(hexBuf[:], hexSig)
-	var want [sha256.Size]byte
-	if _, err := hex.Decode(want[:], hexBuf[:]); err != nil {
-		return "malformed signature"
-	}
-	sg := s.macs.Get().(*signer)
-	defer s.macs.Put(sg)
-	sg.mac.Reset()
-	sg.mac.Write(append(append(append(sg.pre[:0], "v0:"...), ts...), ':'))
-	sg.mac.Write(body)
-	if !hmac.Equal(sg.mac.Sum(sg.sum[:0]), want[:]) {
-		return "signature mismatch"
+	sv.Write(body)
+	if sv.Ensure() != nil {
+		return reasonMismatch
 	}
 	return ""
 }
 
-// signer is an HMAC keyed with the signing secret and the buffers it
-// writes through, reused so that verifying allocates nothing.
-type signer struct {
-	mac hash.Hash
-	pre [32]byte // "v0:" + timestamp + ":"
-	sum [sha256.Size]byte
-}
-
+// reject answers a refused request with its bare status, and logs it: the
+// first refusal for each reason in a second, then the next after it with
+// the number left out meanwhile. Header values appear only as short
+// excerpts.
 func (s *httpHandler) reject(w http.ResponseWriter, r *http.Request, rej rejection) {
 	w.WriteHeader(rej.status)
-	s.log.Warn("slack: request refused", "path", r.URL.Path, "status", rej.status, "reason", rej.reason,
-		"remote", r.RemoteAddr, "retry", r.Header.Get("X-Slack-Retry-Num"))
+	ok, suppressed := s.sampler.allow(rej.reason)
+	if !ok {
+		return
+	}
+	attrs := []any{"path", r.URL.Path, "status", rej.status, "reason", rej.reason, "remote", r.RemoteAddr}
+	if rej.detail != "" {
+		attrs = append(attrs, "detail", excerpt(rej.detail))
+	}
+	if n := r.Header.Get("X-Slack-Retry-Num"); n != "" {
+		attrs = append(attrs, "retry", excerpt(n))
+	}
+	if suppressed > 0 {
+		attrs = append(attrs, "suppressed", suppressed)
+	}
+	s.log.Warn("slack: request refused", attrs...)
 }
 
 // command answers a slash command inline.
 func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byte, start time.Time) {
-	f := parseCommandForm(body)
-	reply := s.h.Handle(r.Context(), bot.Query{Text: queryText(f.text), Platform: platform, Team: f.team, User: f.user, Usage: usage})
-	payload := s.cache.encode(reply)
-	h := w.Header()
-	h["Content-Type"] = s.ctJSON
-	// With a length, net/http writes the answer in one piece instead of
-	// chunking it, which costs a system call per chunk.
-	h["Content-Length"] = []string{strconv.Itoa(len(payload))}
-	_, err := w.Write(payload)
-	d := time.Since(start)
+	r.Body = io.NopCloser(bytes.NewReader(body)) // SlashCommandParse reads it again
+	cmd, err := slack.SlashCommandParse(r)
+	if err != nil {
+		s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedCommand})
+		return
+	}
+	reply := s.h.Handle(r.Context(), bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID, Usage: usage})
+	_, payload := renderJSON(reply)
+	w.Header().Set("Content-Type", "application/json")
+	// With a length, net/http sends the answer in one piece, not chunked.
+	w.Header().Set("Content-Length", strconv.Itoa(len(payload)))
+	_, err = w.Write(payload)
+	d := s.cfg.Now().Sub(start)
 	s.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)
 	if err != nil {
 		s.log.Warn("slack: command answer not written", "err", err)
 		return
 	}
-	if s.log.Enabled(r.Context(), slog.LevelDebug) {
-		s.log.Debug("slack: command answered", "command", f.command, "team", f.team, "kind", reply.Kind,
-			"bytes", len(payload), "duration", d)
-	}
+	s.log.Debug("slack: command answered", "command", cmd.Command, "team", cmd.TeamID, "kind", reply.Kind,
+		"bytes", len(payload), "duration", d)
 }
 
 // event handles an Events API request: the URL check, or an event that is
 // acknowledged now and answered in the background.
 func (s *httpHandler) event(w http.ResponseWriter, r *http.Request, body []byte, start time.Time) {
-	cb, err := parseCallback(body)
-	if err != nil {
-		s.reject(w, r, rejection{http.StatusBadRequest, "malformed event JSON"})
+	ev, err := slackevents.ParseEvent(body, slackevents.OptionNoVerifyToken()) // verified above
+	switch {
+	case err != nil && json.Valid(body):
+		// An event slack-go does not know: nothing the bot answers, and
+		// Slack would only send it again.
+		w.WriteHeader(http.StatusOK)
+		s.log.Warn("slack: event not understood; ignored", "err", err)
+		return
+	case err != nil:
+		s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedEvent})
 		return
 	}
-	switch cb.Type {
-	case "url_verification":
+	switch ev.Type {
+	case slackevents.URLVerification:
+		uv, ok := ev.Data.(*slackevents.EventsAPIURLVerificationEvent)
+		if !ok {
+			s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedEvent})
+			return
+		}
 		b, _ := json.Marshal(struct {
 			Challenge string `json:"challenge"`
-		}{cb.Challenge})
-		w.Header()["Content-Type"] = s.ctJSON
+		}{uv.Challenge})
+		w.Header().Set("Content-Type", "application/json")
 		w.Write(b)
 		s.log.Info("slack: url_verification answered")
 		return
-	case "event_callback":
+	case slackevents.CallbackEvent:
 	default:
 		w.WriteHeader(http.StatusOK)
-		s.log.Info("slack: event ignored", "type", cb.Type)
+		s.log.Info("slack: event ignored", "type", ev.Type)
 		return
 	}
-	q, why := cb.asks("")
+	q, why := asks(ev, "")
 	if why != "" {
 		w.WriteHeader(http.StatusOK)
-		s.log.Debug("slack: event ignored", "event_id", cb.EventID, "why", why)
+		s.log.Debug("slack: event ignored", "event_id", q.eventID, "why", why)
 		return
 	}
 	// A slot first, and only then is the event marked as seen: an event
@@ -278,15 +288,15 @@ func (s *httpHandler) event(w http.ResponseWriter, r *http.Request, body []byte,
 	case s.slots <- struct{}{}:
 	default:
 		w.WriteHeader(http.StatusServiceUnavailable)
-		s.log.Warn("slack: too many answers in flight; Slack will deliver the event again", "event_id", cb.EventID,
+		s.log.Warn("slack: too many answers in flight; Slack will deliver the event again", "event_id", q.eventID,
 			"in_flight", cap(s.slots))
 		return
 	}
-	if !s.seen.first(cb.dedupKeys()...) {
+	if !s.seen.first(q.dedupKeys()...) {
 		<-s.slots
 		w.WriteHeader(http.StatusOK)
-		s.log.Info("slack: duplicate event ignored", "event_id", cb.EventID, "retry", r.Header.Get("X-Slack-Retry-Num"),
-			"retry_reason", r.Header.Get("X-Slack-Retry-Reason"))
+		s.log.Info("slack: duplicate event ignored", "event_id", q.eventID,
+			"retry", excerpt(r.Header.Get("X-Slack-Retry-Num")), "retry_reason", excerpt(r.Header.Get("X-Slack-Retry-Reason")))
 		return
 	}
 	w.WriteHeader(http.StatusOK)
@@ -296,44 +306,9 @@ func (s *httpHandler) event(w http.ResponseWriter, r *http.Request, body []byte,
 	})
 }
 
-// commandForm is what the bot reads from a slash command.
-type commandForm struct {
-	text, team, user, command string
-}
-
-// parseCommandForm reads the few fields the bot needs from a verified
-// form body, without building a url.Values.
-func parseCommandForm(body []byte) commandForm {
-	var f commandForm
-	for len(body) > 0 {
-		var pair []byte
-		pair, body, _ = bytes.Cut(body, []byte{'&'})
-		k, v, _ := bytes.Cut(pair, []byte{'='})
-		var dst *string
-		switch string(k) { // no allocation: the compiler compares in place
-		case "text":
-			dst = &f.text
-		case "team_id":
-			dst = &f.team
-		case "user_id":
-			dst = &f.user
-		case "command":
-			dst = &f.command
-		default:
-			continue
-		}
-		if u, err := url.QueryUnescape(string(v)); err == nil {
-			*dst = u
-		}
-	}
-	return f
-}
-
 // isSSLCheck reports whether a form body carries ssl_check=1.
 func isSSLCheck(body []byte) bool {
-	for len(body) > 0 {
-		var pair []byte
-		pair, body, _ = bytes.Cut(body, []byte{'&'})
+	for pair := range bytes.SplitSeq(body, []byte("&")) {
 		if string(pair) == "ssl_check=1" {
 			return true
 		}
@@ -342,10 +317,10 @@ func isSSLCheck(body []byte) bool {
 }
 
 // mediaTypeIs reports whether a Content-Type header names want, ignoring
-// parameters such as charset.
+// parameters such as charset. It parses the header as ParseForm will.
 func mediaTypeIs(header, want string) bool {
-	mt, _, _ := strings.Cut(header, ";")
-	return strings.EqualFold(strings.TrimSpace(mt), want)
+	mt, _, err := mime.ParseMediaType(header)
+	return err == nil && mt == want
 }
 
 // drain waits for answers in flight; tests use it.

@@ -229,7 +229,12 @@ func (rd *renderer) list(heading string, lines []string, omitted int) {
 		rd.shortened = true
 		lines = append(lines, "…and "+strconv.Itoa(omitted)+" more")
 	}
+	size := len(heading) + 2
+	for _, l := range lines {
+		size += 1 + len(l)
+	}
 	var b strings.Builder
+	b.Grow(min(size, maxSectionText))
 	if heading != "" {
 		b.WriteString("*")
 		b.WriteString(heading)
@@ -293,18 +298,28 @@ const (
 // fieldText renders a field as a bold name and a bulleted list, within a
 // section's limit, and reports whether it is short enough for a field.
 func (rd *renderer) fieldText(f bot.Field) (string, bool) {
+	const bullet = "\n• "
+	items := f.Items[:min(len(f.Items), rd.c.fieldItems)]
+	// Sized once: growing a builder item by item cost more than the rest
+	// of rendering a card.
+	size := len(f.Name) + 2
+	for _, it := range items {
+		size += len(bullet) + len(it)
+	}
 	var b strings.Builder
+	b.Grow(min(size, maxSectionText))
 	b.WriteString("*")
 	b.WriteString(rd.escLine(f.Name, 200))
 	b.WriteString("*")
 	short := true
 	shown := 0
-	for _, it := range f.Items[:min(len(f.Items), rd.c.fieldItems)] {
-		l := "\n• " + rd.escLine(it, rd.c.item)
-		if b.Len()+len(l) > maxSectionText-40 { // room for "…and N more"
+	for _, it := range items {
+		l := rd.escLine(it, rd.c.item)
+		if b.Len()+len(bullet)+len(l) > maxSectionText-40 { // room for "…and N more"
 			break
 		}
-		short = short && len(l) <= shortItem
+		short = short && len(bullet)+len(l) <= shortItem
+		b.WriteString(bullet)
 		b.WriteString(l)
 		shown++
 	}
@@ -323,11 +338,10 @@ func (rd *renderer) timeline(events []bot.Event) {
 	lines := make([]string, 0, n+1)
 	pending := 0
 	for _, e := range events[:n] {
-		l := "• "
+		l := "• " + rd.escLine(e.Text, rd.c.item)
 		if e.Date != "" {
-			l += "*" + rd.escLine(e.Date, 60) + "* "
+			l = "• *" + rd.escLine(e.Date, 60) + "* " + rd.escLine(e.Text, rd.c.item)
 		}
-		l += rd.escLine(e.Text, rd.c.item)
 		if pending += len(l); rd.full(pending) {
 			break
 		}
@@ -579,6 +593,9 @@ func escape(s string, max int, oneLine bool) (string, bool) {
 // escapedLen returns the length of s once escaped, or a length over max if
 // it is longer than that, and whether s needs no change at all.
 func escapedLen(s string, oneLine bool, max int) (n int, plain bool) {
+	if len(s) <= max && plainText(s, oneLine) {
+		return len(s), true // most text: a few fast scans instead of a loop over every byte
+	}
 	plain = true
 	for i := 0; i < len(s) && n <= max; {
 		c := s[i]
@@ -611,6 +628,21 @@ func escapedLen(s string, oneLine bool, max int) (n int, plain bool) {
 	return n, plain
 }
 
+// plainText reports whether s needs no escaping: valid UTF-8 without &, <
+// or >, nor, with oneLine, line breaks and tabs.
+func plainText(s string, oneLine bool) bool {
+	specials := "&<>"
+	if oneLine {
+		specials = "&<>\n\r\t"
+	}
+	for i := range len(specials) {
+		if strings.IndexByte(s, specials[i]) >= 0 {
+			return false
+		}
+	}
+	return utf8.ValidString(s)
+}
+
 // link returns "<url|label>" (label already escaped), or the label alone
 // when the URL is not a plain http(s) URL that is safe inside Slack's link
 // syntax.
@@ -629,8 +661,8 @@ func safeURL(s string) (string, bool) {
 		return "", false
 	}
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c <= ' ' || c == 0x7f || strings.IndexByte("|<>\"\\`", c) >= 0 {
+		switch c := s[i]; {
+		case c <= ' ', c == 0x7f, c == '|', c == '<', c == '>', c == '"', c == '\\', c == '`':
 			return "", false
 		}
 	}

@@ -3,9 +3,7 @@ package slack
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -17,9 +15,8 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // countryReply is a representative country card, written by hand from the
 // fact sheet; the store's own goldens come with the engine.
@@ -151,22 +148,7 @@ func TestRenderGolden(t *testing.T) {
 			// slack-go encodes context elements itself, with HTML escaping;
 			// show the characters, as Slack does.
 			got := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(buf.String())
-			buf.Reset()
-			buf.WriteString(got)
-			path := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -update to create it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) {
-				t.Errorf("Render(%s) differs from %s (go test -update rewrites it):\n%s", name, path, buf.Bytes())
-			}
+			testkit.Golden(t, filepath.Join("testdata", name+".golden.json"), []byte(got))
 		})
 	}
 }
@@ -441,35 +423,5 @@ func TestSafeURL(t *testing.T) {
 		if got != tc.want || ok != tc.ok {
 			t.Errorf("safeURL(%q) = %q, %v; want %q, %v", tc.in, got, ok, tc.want, tc.ok)
 		}
-	}
-}
-
-func TestRenderCache(t *testing.T) {
-	c := newRenderCache(2)
-	r := countryReply()
-	_, want := renderJSON(r)
-	if got := c.encode(r); !bytes.Equal(got, want) {
-		t.Fatal("first encode differs from renderJSON")
-	}
-	// The caller reuses its slices: the cache must not serve the old text.
-	r.Fields[0].Items[0] = "Changed in place"
-	_, want2 := renderJSON(r)
-	if got := c.encode(r); !bytes.Equal(got, want2) || !bytes.Contains(got, []byte("Changed in place")) {
-		t.Error("cache served a stale rendering after the reply changed in place")
-	}
-	// A different reply under the same query is rendered afresh.
-	r2 := countryReply()
-	r2.Kind, r2.Visibility = bot.KindError, bot.Private
-	r2.Fields = nil
-	_, want3 := renderJSON(r2)
-	if got := c.encode(r2); !bytes.Equal(got, want3) {
-		t.Error("cache served another reply's rendering")
-	}
-	// Bounded.
-	for i := range 10 {
-		c.encode(bot.Reply{Query: strconv.Itoa(i)})
-	}
-	if len(c.entries) > 2 {
-		t.Errorf("cache holds %d entries, limit 2", len(c.entries))
 	}
 }

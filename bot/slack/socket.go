@@ -8,9 +8,9 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/slack-go/slack"
+	"github.com/slack-go/slack/slackevents"
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/agreementbot/agreementbot/bot"
@@ -23,7 +23,6 @@ type SocketMode struct {
 	api      *slack.Client
 	log      *slog.Logger
 	hooks    Hooks
-	cache    *renderCache
 	seen     *seenSet
 	answerer *answerer
 }
@@ -52,10 +51,9 @@ func NewSocketMode(cfg Config, h bot.Handler) (*SocketMode, error) {
 		api:   newAPI(cfg, slack.OptionAppLevelToken(cfg.AppToken)),
 		log:   cfg.Logger,
 		hooks: cfg.Hooks,
-		cache: newRenderCache(1024),
 		seen:  newSeenSet(dedupSize, dedupTTL, cfg.Now),
 	}
-	s.answerer = &answerer{api: s.api, h: h, log: cfg.Logger, hooks: cfg.Hooks}
+	s.answerer = &answerer{api: s.api, h: h, log: cfg.Logger, hooks: cfg.Hooks, now: cfg.Now}
 	return s, nil
 }
 
@@ -219,9 +217,7 @@ func (r *socketRun) dispatch(ctx context.Context, evt socketmode.Event) error {
 	case socketmode.EventTypeSlashCommand:
 		r.command(ctx, evt)
 	case socketmode.EventTypeEventsAPI:
-		if evt.Request != nil {
-			r.event(ctx, evt.Request.EnvelopeID, evt.Request.Payload, evt.Request.RetryAttempt)
-		}
+		r.event(ctx, evt)
 	case socketmode.EventTypeInteractive:
 		if evt.Request != nil {
 			r.ack(ctx, evt.Request.EnvelopeID, nil)
@@ -245,7 +241,7 @@ func (r *socketRun) ack(ctx context.Context, envelopeID string, payload any) err
 
 // command answers a slash command in its acknowledgement.
 func (r *socketRun) command(ctx context.Context, evt socketmode.Event) {
-	start := time.Now()
+	start := r.s.cfg.Now()
 	cmd, ok := evt.Data.(slack.SlashCommand)
 	if !ok || evt.Request == nil {
 		return
@@ -256,10 +252,11 @@ func (r *socketRun) command(ctx context.Context, evt socketmode.Event) {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
 		defer cancel()
 		reply := s.h.Handle(hctx, bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID, Usage: usage})
-		err := r.ack(ctx, req.EnvelopeID, json.RawMessage(s.cache.encode(reply)))
-		d := time.Since(start)
+		_, payload := renderJSON(reply)
+		err := r.ack(ctx, req.EnvelopeID, json.RawMessage(payload))
+		d := s.cfg.Now().Sub(start)
 		s.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)
-		if err == nil && s.log.Enabled(ctx, slog.LevelDebug) {
+		if err == nil {
 			s.log.Debug("slack: command answered", "command", cmd.Command, "team", cmd.TeamID, "kind", reply.Kind, "duration", d)
 		}
 	})
@@ -267,26 +264,25 @@ func (r *socketRun) command(ctx context.Context, evt socketmode.Event) {
 
 // event acknowledges an Events API envelope at once and answers the
 // question it carries, if any, in the background.
-func (r *socketRun) event(ctx context.Context, envelopeID string, payload json.RawMessage, retry int) {
-	start := time.Now()
+func (r *socketRun) event(ctx context.Context, evt socketmode.Event) {
+	start := r.s.cfg.Now()
 	s := r.s
-	r.ack(ctx, envelopeID, nil)
-	cb, err := parseCallback(payload)
-	if err != nil {
-		s.log.Warn("slack: malformed events_api payload", "envelope_id", envelopeID, "err", err)
+	if evt.Request == nil {
 		return
 	}
-	if cb.Type != "event_callback" {
-		s.log.Debug("slack: event ignored", "type", cb.Type)
+	r.ack(ctx, evt.Request.EnvelopeID, nil)
+	ev, ok := evt.Data.(slackevents.EventsAPIEvent)
+	if !ok || ev.Type != slackevents.CallbackEvent {
+		s.log.Debug("slack: event ignored", "type", ev.Type)
 		return
 	}
-	q, why := cb.asks(r.ownUser)
+	q, why := asks(ev, r.ownUser)
 	if why != "" {
-		s.log.Debug("slack: event ignored", "event_id", cb.EventID, "why", why)
+		s.log.Debug("slack: event ignored", "event_id", q.eventID, "why", why)
 		return
 	}
-	if !s.seen.first(cb.dedupKeys()...) {
-		s.log.Info("slack: duplicate event ignored", "event_id", cb.EventID, "retry", retry)
+	if !s.seen.first(q.dedupKeys()...) {
+		s.log.Info("slack: duplicate event ignored", "event_id", q.eventID, "retry", evt.Request.RetryAttempt)
 		return
 	}
 	r.spawn(func() { s.answerer.answer(context.WithoutCancel(ctx), q, start) })
@@ -294,25 +290,19 @@ func (r *socketRun) event(ctx context.Context, envelopeID string, payload json.R
 
 // badMessage handles an envelope slack-go could not parse (an event type
 // it does not know, say): it is acknowledged so that Slack does not send
-// it again, and an events_api envelope is still read with the bot's own,
-// more tolerant decoder.
+// it again. The bot answers only app_mention and message events, which
+// slack-go knows.
 func (r *socketRun) badMessage(ctx context.Context, evt socketmode.Event) {
 	bad, ok := evt.Data.(*socketmode.ErrorBadMessage)
 	if !ok {
 		return
 	}
 	var env struct {
-		Type         string          `json:"type"`
-		EnvelopeID   string          `json:"envelope_id"`
-		Payload      json.RawMessage `json:"payload"`
-		RetryAttempt int             `json:"retry_attempt"`
+		Type       string `json:"type"`
+		EnvelopeID string `json:"envelope_id"`
 	}
 	if err := json.Unmarshal(bad.Message, &env); err != nil || env.EnvelopeID == "" {
 		r.s.log.Warn("slack: unreadable Socket Mode message", "err", bad.Cause)
-		return
-	}
-	if env.Type == socketmode.RequestTypeEventsAPI {
-		r.event(ctx, env.EnvelopeID, env.Payload, env.RetryAttempt)
 		return
 	}
 	r.s.log.Warn("slack: Socket Mode message not understood; acknowledged", "type", env.Type, "err", bad.Cause)

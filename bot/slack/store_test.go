@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/internal/testkit"
 	"github.com/agreementbot/agreementbot/knowledge"
 )
 
@@ -59,18 +60,7 @@ func TestStoreGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			got := strings.NewReplacer(`\u003c`, "<", `\u003e`, ">", `\u0026`, "&").Replace(buf.String())
-			path := filepath.Join("testdata", name+".golden.json")
-			if *update {
-				os.WriteFile(path, []byte(got), 0o644)
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (go test ./bot/slack -update creates it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from %s (go test ./bot/slack -update rewrites it)", q, path)
-			}
+			testkit.Golden(t, filepath.Join("testdata", name+".golden.json"), []byte(got))
 		})
 	}
 }
@@ -78,3 +68,49 @@ func TestStoreGolden(t *testing.T) {
 // fixedNow is the clock of bots in golden tests, so the facts' age they
 // show does not change from day to day.
 func fixedNow() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) }
+
+// TestHTTPHelpShowsSlackUsage: help asked through the Slack adapter, of
+// the real bot, starts with how to ask in Slack.
+func TestHTTPHelpShowsSlackUsage(t *testing.T) {
+	fx := newHTTPFixture(t, docSecret)
+	fx.h.h = storeBot(t)
+	body := strings.Replace(docBody, "text=", "text=help", 1)
+	w := fx.do(signedAt(time.Now(), CommandsPath, formType, body))
+	if w.Code != http.StatusOK {
+		t.Fatalf("status %d", w.Code)
+	}
+	var m any
+	if err := json.Unmarshal(w.Body.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(texts(m), "\n")
+	for _, line := range usage {
+		if want, _ := escape(line, 1000, true); !strings.Contains(text, want) {
+			t.Errorf("help does not show %q; it shows:\n%s", want, text)
+		}
+	}
+	if !strings.Contains(text, "How to ask here") {
+		t.Errorf("help has no \"How to ask here\" heading:\n%s", text)
+	}
+}
+
+// texts returns every string in a decoded JSON value.
+func texts(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, e := range v {
+			out = append(out, texts(e)...)
+		}
+		return out
+	case map[string]any:
+		var out []string
+		for _, e := range v {
+			out = append(out, texts(e)...)
+		}
+		return out
+	}
+	return nil
+}
