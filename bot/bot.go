@@ -129,7 +129,7 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 		r = b.help(fmt.Sprintf("That is %d characters long; ask about one country, topic or command at a time (at most %d characters).", len(q.Text), MaxQuery))
 	} else {
 		p := parse(q.Text)
-		if q.Action != nil {
+		if q.Button != "" {
 			p = parsed{cmd: cmdAction}
 		}
 		if p.cmd != cmdLookup && p.cmd != cmdHelp {
@@ -146,7 +146,7 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 	}
 	r.Query = strings.TrimSpace(q.Text)
 	switch {
-	case q.Action != nil:
+	case q.Button != "":
 		r.Visibility = Private // a button's answer is for the person who pressed it
 	case r.Kind == KindHelp, r.Kind == KindAbout, r.Kind == KindNotFound, r.Kind == KindRateLimited, r.Kind == KindError:
 		r.Visibility = Private

@@ -199,9 +199,13 @@ func (r Reply) Pages() int {
 // PageNumber is the page the short form shows, from 1.
 func (r Reply) PageNumber() int { return min(max(r.Page, 1), r.Pages()) }
 
-// act answers a button press.
+// act answers a button press. A value the bot did not make gets a polite
+// reply, never an error.
 func (b *Bot) act(q Query) Reply {
-	a := *q.Action
+	a, err := ParseButton(q.Button)
+	if err != nil {
+		return b.help("That button is not one of mine, or it is damaged; ask again with a command.")
+	}
 	r, ok := b.byKey(a.Key)
 	if !ok {
 		return b.help("That button is not one I can answer any more; ask again.")

@@ -54,8 +54,9 @@ type Query struct {
 	Platform string // "console", "slack", "discord"
 	Team     string // workspace or guild id, if any
 	User     string // user id on that platform, if any
-	// Action is a button press, or nil for a typed query.
-	Action *Action
+	// Button is the value of a button pressed (see ButtonKey), or "" for
+	// a typed query. The bot parses it strictly; adapters pass it as is.
+	Button string
 	// Usage says how to reach the bot on that platform, one line each
 	// ("/agreement <query> in any channel"); help shows it first. Each
 	// adapter supplies its own.

@@ -24,6 +24,7 @@ type Metrics struct {
 	commands    *prometheus.CounterVec
 	latency     *prometheus.HistogramVec
 	deliveries  *prometheus.CounterVec
+	buttons     *prometheus.CounterVec
 	delivery    *prometheus.HistogramVec
 	sigFailures *prometheus.CounterVec
 	rateLimited *prometheus.CounterVec
@@ -46,6 +47,9 @@ func New(now func() time.Time) *Metrics {
 		Name: "agreementbot_answer_seconds", Help: "Time to answer a command, by platform and kind.",
 		Buckets: []float64{0.00001, 0.00005, 0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1},
 	}, []string{"platform", "kind"})
+	m.buttons = prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "agreementbot_button_presses_total", Help: "Buttons pressed, by platform, action (timeline, sources, card, page, all, or invalid) and outcome.",
+	}, []string{"platform", "action", "outcome"})
 	m.deliveries = prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "agreementbot_deliveries_total", Help: "Answers handed to a chat platform, by platform, kind and outcome (ok, rate_limited, error, panic).",
 	}, []string{"platform", "kind", "outcome"})
@@ -77,7 +81,7 @@ func New(now func() time.Time) *Metrics {
 	m.countries = prometheus.NewGauge(prometheus.GaugeOpts{
 		Name: "agreementbot_data_countries", Help: "Countries on record in the loaded data.",
 	})
-	m.reg.MustRegister(m.commands, m.latency, m.deliveries, m.delivery, m.sigFailures, m.rateLimited, m.reconnects, m.connected,
+	m.reg.MustRegister(m.commands, m.latency, m.buttons, m.deliveries, m.delivery, m.sigFailures, m.rateLimited, m.reconnects, m.connected,
 		m.panics, m.reloads, m.asOf, m.countries,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
@@ -130,6 +134,13 @@ func (m *Metrics) Wrap(h bot.Handler, log *slog.Logger) bot.Handler {
 		d := m.now().Sub(start)
 		outcome := bot.OutcomeOf(r)
 		m.commands.WithLabelValues(q.Platform, string(r.Kind), string(outcome)).Inc()
+		if q.Button != "" {
+			action := "invalid"
+			if a, err := bot.ParseButton(q.Button); err == nil {
+				action = a.Name
+			}
+			m.buttons.WithLabelValues(q.Platform, action, string(outcome)).Inc()
+		}
 		m.latency.WithLabelValues(q.Platform, string(r.Kind)).Observe(d.Seconds())
 		if !log.Enabled(ctx, slog.LevelInfo) {
 			return r

@@ -83,3 +83,30 @@ func TestHooks(t *testing.T) {
 		}
 	}
 }
+
+func TestButtonPressesAreCounted(t *testing.T) {
+	m := New(time.Now)
+	log := slog.New(slog.DiscardHandler)
+	h := m.Wrap(bot.HandlerFunc(func(_ context.Context, q bot.Query) bot.Reply {
+		if _, err := bot.ParseButton(q.Button); err != nil {
+			return bot.Reply{Kind: bot.KindHelp, Notice: "not a button"}
+		}
+		return bot.Reply{Kind: bot.KindCountry}
+	}), log)
+	h.Handle(context.Background(), bot.Query{Platform: "discord", Button: "v1:0db34b73:timeline:c/UG"})
+	h.Handle(context.Background(), bot.Query{Platform: "discord", Button: "v1:nonsense"})
+	h.Handle(context.Background(), bot.Query{Platform: "discord", Text: "uganda"})
+	w := httptest.NewRecorder()
+	m.Handler().ServeHTTP(w, httptest.NewRequest("GET", "/metrics", nil))
+	for _, want := range []string{
+		`agreementbot_button_presses_total{action="timeline",outcome="ok",platform="discord"} 1`,
+		`agreementbot_button_presses_total{action="invalid",outcome="bad_input",platform="discord"} 1`,
+	} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	if n := strings.Count(w.Body.String(), "agreementbot_button_presses_total{"); n != 2 {
+		t.Errorf("%d button series, want 2 (a typed query is no press)", n)
+	}
+}
