@@ -25,6 +25,7 @@ const (
 	KindSources     Kind = "sources"      // the sources, for one country or all
 	KindLatest      Kind = "latest"       // newest events (latest)
 	KindSince       Kind = "since"        // events on or after a date (since)
+	KindMap         Kind = "map"          // a map of the countries on record, with Image set
 	KindAbout       Kind = "about"        // what the bot covers
 	KindHelp        Kind = "help"         // usage, possibly after a stated problem
 	KindRateLimited Kind = "rate_limited" // too many questions: a friendly private note
@@ -102,6 +103,9 @@ type Reply struct {
 	Page         int
 	Full         bool
 	Buttons      []Button
+
+	// Image is a picture that goes with the answer (the map), or nil.
+	Image *Image
 	AsOf         string // YYYY-MM-DD, the data's as-of date
 	Age          string // how old the facts are, from the bot's clock: "8 months ago"
 	Stale        bool   // the facts are more than StaleAfter old: newer reporting may exist
@@ -116,6 +120,16 @@ type Reply struct {
 	More []More
 
 	text string // the precomputed rendering of a cached card
+}
+
+// Image is a picture an answer carries: a PNG with its alt text. Path is
+// where serve publishes it once rendered, under PUBLIC_URL: "/maps/" +
+// digest + "/" + filter + ".png".
+type Image struct {
+	Name string // a file name for uploads: "agreement-map-africa.png"
+	PNG  []byte
+	Alt  string // the text for those who cannot see it (also the answer's summary)
+	Path string // the URL path serve answers it on, e.g. /maps/0db34b73/africa.png
 }
 
 // Filter is what a list of countries was narrowed to.
