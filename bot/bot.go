@@ -47,13 +47,15 @@ type Bot struct {
 // Keys are made from closed vocabularies (codes, aspects, regions,
 // statuses), never from free text, so it is bounded by the data.
 type memo struct {
-	mu sync.Mutex
-	m  map[string]*card
+	mu    sync.Mutex
+	m     map[string]*card
+	order []string // keys in the order they were first asked for
 }
 
-// card is one memoized answer.
+// card is one memoized answer; ready is closed once it is built.
 type card struct {
 	once  sync.Once
+	ready chan struct{}
 	reply Reply
 }
 
@@ -62,11 +64,13 @@ func (m *memo) get(key string, build func() Reply) Reply {
 	m.mu.Lock()
 	c, ok := m.m[key]
 	if !ok {
-		c = &card{}
+		c = &card{ready: make(chan struct{})}
 		m.m[key] = c
+		m.order = append(m.order, key)
 	}
 	m.mu.Unlock()
 	c.once.Do(func() {
+		defer close(c.ready)
 		c.reply = build()
 		c.reply.text = c.reply.render()
 	})
@@ -86,6 +90,51 @@ func New(store *knowledge.Store, opts Options) *Bot {
 		opts.Now = time.Now
 	}
 	return &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), memo: &memo{m: map[string]*card{}}, lex: newLexicon(store.Words())}
+}
+
+// peek returns the answer for key if it has been built, without building
+// it.
+func (m *memo) peek(key string) (Reply, bool) {
+	m.mu.Lock()
+	c, ok := m.m[key]
+	m.mu.Unlock()
+	if !ok {
+		return Reply{}, false
+	}
+	select {
+	case <-c.ready:
+		return c.reply, true
+	default:
+		return Reply{}, false // not built yet: never build here
+	}
+}
+
+// keepNewest forgets all but the n newest answers whose keys start with
+// prefix: large answers (maps) are kept only a few at a time.
+func (m *memo) keepNewest(prefix string, n int) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var keys []int
+	for i, k := range m.order {
+		if strings.HasPrefix(k, prefix) {
+			keys = append(keys, i)
+		}
+	}
+	if len(keys) <= n {
+		return
+	}
+	drop := map[int]bool{}
+	for _, i := range keys[:len(keys)-n] {
+		delete(m.m, m.order[i])
+		drop[i] = true
+	}
+	kept := m.order[:0]
+	for i, k := range m.order {
+		if !drop[i] {
+			kept = append(kept, k)
+		}
+	}
+	m.order = kept
 }
 
 // card is a country's whole card.
@@ -203,6 +252,8 @@ func (b *Bot) answer(q Query, p parsed) Reply {
 		return b.latest(p.arg)
 	case cmdSince:
 		return b.since(p.arg)
+	case cmdMap:
+		return b.mapCommand(p.arg)
 	}
 	return b.question(p.arg)
 }

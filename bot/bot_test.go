@@ -199,10 +199,11 @@ func TestHelpListsEveryCommandWord(t *testing.T) {
 // arrays are never null, that country is filled exactly when the answer is
 // about one country, and the shape of each kind's results.
 func TestJSONContract(t *testing.T) {
-	keys := []string{"schema_version", "kind", "query", "country", "results", "suggestions", "sources", "as_of", "text"}
-	withCountry := map[string]bool{"uganda": true, "France": true, "sources uganda": true, "latest ghana": true}
+	keys := []string{"schema_version", "kind", "query", "aspect", "filter", "country", "results", "suggestions", "sources", "as_of", "image", "text"}
+	withCountry := map[string]bool{"uganda": true, "France": true, "sources uganda": true, "latest ghana": true, "how much did the US pay Eswatini": true}
 	for _, q := range []string{"uganda", "France", "xyzzy", "court", "list", "search children", "from cuba", "sources uganda",
-		"sources", "latest", "latest ghana", "about", "help", "since 2026-01-01"} {
+		"sources", "latest", "latest ghana", "about", "help", "since 2026-01-01", "how much did the US pay Eswatini",
+		"which african countries took deportees", "which country received the most deportees", "how many people in total", "map africa"} {
 		r := ask(q)
 		b, err := r.JSON()
 		if err != nil {
@@ -221,6 +222,13 @@ func TestJSONContract(t *testing.T) {
 			if k != "country" && string(v) == "null" {
 				t.Errorf("ask --json %q: %s is null", q, k)
 			}
+		}
+		var f map[string]string
+		if err := json.Unmarshal(m["filter"], &f); err != nil || len(f) != 2 || f["region"] != r.Filter.Region || f["status"] != r.Filter.Status {
+			t.Errorf("ask --json %q: filter = %s, want {region, status} of %+v", q, m["filter"], r.Filter)
+		}
+		if string(m["aspect"]) != `"`+string(r.Aspect)+`"` {
+			t.Errorf("ask --json %q: aspect = %s", q, m["aspect"])
 		}
 		if string(m["schema_version"]) != strconv.Itoa(bot.SchemaVersion) {
 			t.Errorf("ask --json %q: schema_version = %s", q, m["schema_version"])

@@ -44,6 +44,7 @@ const (
 	cmdLatest  = "latest"
 	cmdSince   = "since"
 	cmdAction  = "action" // a button press: never typed
+	cmdMap     = "map"
 )
 
 var commands = []command{
@@ -54,6 +55,7 @@ var commands = []command{
 	{name: cmdFrom, aliases: []string{"nationality"}, usage: "from <nationality or country>", what: "which countries received, or agreed to take, people of that nationality", example: "from cuba"},
 	{name: cmdLatest, aliases: []string{"new", "news"}, usage: "latest [country]", what: "the 10 newest dated events, or one country's", example: "latest eswatini"},
 	{name: cmdSince, usage: "since <YYYY-MM-DD>", what: "every event on or after a date", example: "since 2026-01-01"},
+	{name: cmdMap, aliases: []string{"mapa"}, usage: "map", words: statusWordsOf(), regions: true, what: "a map of the countries on record by status, of a region or status, or a country and its region", example: "map africa"},
 	{name: cmdSources, aliases: []string{"source", "sourcing"}, usage: "sources [country]", what: "who reported it, with links and dates", example: "sources uganda"},
 	{name: cmdAbout, aliases: []string{"info", "version"}, usage: "about", what: "what this bot covers, its as-of date, how to report a wrong fact", example: "about"},
 	{name: cmdHelp, aliases: []string{"?", "commands", "usage"}, usage: "help", what: "this list", example: "help"},

@@ -13,7 +13,12 @@ import (
 //     date_text; country carries disputed and is filled for latest and
 //     sources about one country; since has its own kind; from results
 //     carry stage and count
-const SchemaVersion = 2
+//  3. aspect and filter on every kind; kinds ranking and totals, whose
+//     results carry count, at_least, date and date_text
+//  4. kind map (results: every country shown); image on every kind: the
+//     path of the picture written with the answer, "" when none was (ask
+//     never writes one)
+const SchemaVersion = 4
 
 // The JSON contract of `agreementbot ask --json`: every key is always
 // present, arrays are never null, and country is null when the answer is
@@ -22,12 +27,32 @@ type jsonAnswer struct {
 	SchemaVersion int              `json:"schema_version"`
 	Kind          Kind             `json:"kind"`
 	Query         string           `json:"query"`
+	Aspect        string           `json:"aspect"`
+	Filter        jsonFilter       `json:"filter"`
 	Country       *jsonCountry     `json:"country"`
 	Results       []any            `json:"results"`
 	Suggestions   []jsonSuggestion `json:"suggestions"`
 	Sources       []jsonSource     `json:"sources"`
 	AsOf          string           `json:"as_of"`
+	Image         string           `json:"image"`
 	Text          string           `json:"text"`
+}
+
+// jsonFilter is what a list was narrowed to; both keys always present.
+type jsonFilter struct {
+	Region string `json:"region"`
+	Status string `json:"status"`
+}
+
+// jsonCount is a row of ranking and totals answers.
+type jsonCount struct {
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	Status   string `json:"status"`
+	Count    *int   `json:"count"`
+	AtLeast  bool   `json:"at_least"`
+	Date     string `json:"date"`
+	DateText string `json:"date_text"`
 }
 
 type jsonCountry struct {
@@ -78,12 +103,15 @@ type jsonSource struct {
 	Reliability string `json:"reliability"`
 }
 
-// JSON encodes the reply in the `ask --json` contract.
+// JSON encodes the reply in the `ask --json` contract. ask writes no file,
+// so image is always "".
 func (r Reply) JSON() ([]byte, error) {
 	a := jsonAnswer{
 		SchemaVersion: SchemaVersion,
 		Kind:          r.Kind,
 		Query:         r.Query,
+		Aspect:        string(r.Aspect),
+		Filter:        jsonFilter{Region: r.Filter.Region, Status: r.Filter.Status},
 		Results:       []any{},
 		Suggestions:   []jsonSuggestion{},
 		Sources:       []jsonSource{},
@@ -98,6 +126,12 @@ func (r Reply) JSON() ([]byte, error) {
 		case KindLatest, KindSince:
 			a.Results = append(a.Results, jsonEvent{Code: res.Code, Name: res.Name, Status: res.Status,
 				Date: res.DateISO, DateText: res.Date, Event: res.Event})
+		case KindRanking, KindTotals:
+			c := jsonCount{Code: res.Code, Name: res.Name, Status: res.Status, AtLeast: res.AtLeast, Date: res.DateISO, DateText: res.Date}
+			if res.HasCount {
+				c.Count = &res.Count
+			}
+			a.Results = append(a.Results, c)
 		case KindFrom:
 			f := jsonFrom{Code: res.Code, Name: res.Name, Status: res.Status, Stage: res.Stage}
 			if res.HasCount {

@@ -32,6 +32,12 @@ func (b *Bot) question(text string) Reply {
 	switch {
 	case rq.cmd == cmdHelp:
 		return b.help("")
+	case rq.wantsMap:
+		// "show me a map of africa", "mapa de los países que recibieron"
+		if rq.country != "" {
+			return b.drawMap(mapRequest{highlight: rq.country})
+		}
+		return b.drawMap(mapRequest{filter: f})
 	case rq.country != "":
 		return b.aboutCountry(rq)
 	case rq.nationality != "":

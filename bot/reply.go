@@ -106,9 +106,9 @@ type Reply struct {
 
 	// Image is a picture that goes with the answer (the map), or nil.
 	Image *Image
-	AsOf         string // YYYY-MM-DD, the data's as-of date
-	Age          string // how old the facts are, from the bot's clock: "8 months ago"
-	Stale        bool   // the facts are more than StaleAfter old: newer reporting may exist
+	AsOf  string // YYYY-MM-DD, the data's as-of date
+	Age   string // how old the facts are, from the bot's clock: "8 months ago"
+	Stale bool   // the facts are more than StaleAfter old: newer reporting may exist
 
 	// Corrections is where to report a wrong fact, shown at the foot of
 	// full cards; "" elsewhere.

@@ -31,6 +31,7 @@ type request struct {
 	many        bool   // asks about countries in the plural
 	window      window // a time window, if one was named
 	newWords    bool   // "what's new"
+	wantsMap    bool   // "show me a map"
 	unknown     []string
 }
 
@@ -171,6 +172,11 @@ func (b *Bot) understand(text string) request {
 	if len(words) == 0 {
 		rq.cmd = cmdHelp
 		return rq
+	}
+	for _, w := range words {
+		if w == "map" || w == "maps" || w == "mapa" || w == "mapas" {
+			rq.wantsMap = true
+		}
 	}
 	taken := make([]bool, len(words))
 	mark := func(s, e int) {

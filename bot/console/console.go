@@ -20,11 +20,19 @@ var Usage = []string{"type the query and press Enter, e.g. uganda; quit to leave
 // Prompt is printed before each question when the console is interactive.
 const Prompt = "> "
 
+// Options configure Run.
+type Options struct {
+	Banner string // printed first, if not ""
+	// SaveImage writes an answer's picture (the map) and returns where;
+	// nil leaves pictures unsaved, with their text alternative only.
+	SaveImage func(*bot.Image) (string, error)
+}
+
 // Run answers each line of in on out until in ends, ctx is cancelled, or
 // the user types quit or exit. Lines longer than 4 KiB are refused politely.
-func Run(ctx context.Context, h bot.Handler, in io.Reader, out io.Writer, banner string) error {
-	if banner != "" {
-		fmt.Fprintln(out, banner)
+func Run(ctx context.Context, h bot.Handler, in io.Reader, out io.Writer, opts Options) error {
+	if opts.Banner != "" {
+		fmt.Fprintln(out, opts.Banner)
 	}
 	lines := make(chan string)
 	go readLines(ctx, bufio.NewReaderSize(in, maxLine), lines)
@@ -50,6 +58,13 @@ func Run(ctx context.Context, h bot.Handler, in io.Reader, out io.Writer, banner
 				continue
 			}
 			r := h.Handle(ctx, bot.Query{Text: line, Platform: "console", Usage: Usage})
+			if r.Image != nil && opts.SaveImage != nil {
+				if path, err := opts.SaveImage(r.Image); err != nil {
+					fmt.Fprintf(out, "The map could not be saved: %v\n", err)
+				} else {
+					fmt.Fprintf(out, "Map saved to %s\n", path)
+				}
+			}
 			fmt.Fprintln(out, strings.TrimRight(r.Text(), "\n"))
 			fmt.Fprintln(out)
 		}

@@ -23,7 +23,7 @@ func TestTranscript(t *testing.T) {
 	}
 	in := strings.Join([]string{"/agreement uganda", "ugnada", "list refused", "", "France", "xyzzy", "from cuba", "quit", "never read"}, "\n")
 	var out bytes.Buffer
-	if err := console.Run(context.Background(), bot.New(store, bot.Options{Version: "test", Now: func() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) }}), strings.NewReader(in), &out, "banner"); err != nil {
+	if err := console.Run(context.Background(), bot.New(store, bot.Options{Version: "test", Now: func() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) }}), strings.NewReader(in), &out, console.Options{Banner: "banner"}); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()
@@ -41,7 +41,7 @@ func TestLongLineIsRefusedPolitely(t *testing.T) {
 	})
 	in := strings.Repeat("x", 10000) + "\nuganda\n"
 	var out bytes.Buffer
-	if err := console.Run(context.Background(), h, strings.NewReader(in), &out, ""); err != nil {
+	if err := console.Run(context.Background(), h, strings.NewReader(in), &out, console.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if len(asked) != 1 || asked[0] != "uganda" {
@@ -58,7 +58,7 @@ func TestStopsOnContextCancel(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- console.Run(ctx, bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply { return bot.Reply{} }), pr, io.Discard, "")
+		done <- console.Run(ctx, bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply { return bot.Reply{} }), pr, io.Discard, console.Options{})
 	}()
 	cancel()
 	select {
@@ -68,5 +68,21 @@ func TestStopsOnContextCancel(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not return after cancel while input was still open")
+	}
+}
+
+func TestMapIsSaved(t *testing.T) {
+	img := &bot.Image{Name: "agreement-map-world.png", PNG: []byte("\x89PNG"), Alt: "Map of 3 countries"}
+	h := bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply {
+		return bot.Reply{Kind: bot.KindMap, Title: "Map", Summary: img.Alt, Image: img}
+	})
+	var saved *bot.Image
+	var out bytes.Buffer
+	err := console.Run(context.Background(), h, strings.NewReader("map\n"), &out, console.Options{SaveImage: func(i *bot.Image) (string, error) {
+		saved = i
+		return "/tmp/x/" + i.Name, nil
+	}})
+	if err != nil || saved != img || !strings.Contains(out.String(), "Map saved to /tmp/x/agreement-map-world.png") || !strings.Contains(out.String(), "Map of 3 countries") {
+		t.Errorf("map in the console: %v, saved %v\n%s", err, saved != nil, out.String())
 	}
 }

@@ -60,7 +60,7 @@ func TestJSONExamples(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, k := range []string{"country", "no_agreement", "not_found", "topic", "list", "search", "from", "sources", "latest", "since", "about", "help"} {
+	for _, k := range []string{"country", "no_agreement", "not_found", "topic", "list", "search", "from", "sources", "latest", "since", "ranking", "totals", "map", "about", "help"} {
 		if !kinds[k] {
 			t.Errorf("docs/json.md has no ask --json example of kind %s", k)
 		}

@@ -6,6 +6,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -35,6 +36,8 @@ func main() {
 const usage = `usage:
   agreementbot                     run every configured platform; with none, the local console
   agreementbot ask [--json] TEXT   answer once and exit
+  agreementbot map [-o FILE] [FILTER]
+                                   draw the map (world, a region, a status or a country) to a PNG
   agreementbot check [DIR]         validate data files (the embedded ones without DIR)
   agreementbot serve               run the HTTP server only (Slack and Discord HTTP endpoints)
   agreementbot slack-manifest      print the Slack app manifest (HTTP variant when PUBLIC_URL is set)
@@ -61,7 +64,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, dotenv 
 	case "version", "--version":
 		fmt.Fprintln(stdout, buildVersion())
 		return 0
-	case "", "ask", "serve", "slack-manifest", "discord-commands":
+	case "", "ask", "map", "serve", "slack-manifest", "discord-commands":
 	default:
 		fmt.Fprintf(stderr, "agreementbot: unknown command %q\n%s\n", cmd, usage)
 		return 2
@@ -102,10 +105,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, dotenv 
 	}
 	b := newBot(cfg, store, now)
 
-	if cmd == "ask" {
+	switch cmd {
+	case "ask":
 		// One answer and out: nothing is built that this answer does not
 		// need (see Bot.Warm).
 		return ask(ctx, b, args, stdout, stderr)
+	case "map":
+		return drawMap(ctx, b, args, stdout, stderr)
 	}
 	// Every other mode runs for a while: build now, in the background,
 	// what the first questions would otherwise wait for.
@@ -113,7 +119,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, dotenv 
 	if cmd == "" && !cfg.anyChat() {
 		banner := fmt.Sprintf("agreementbot %s: US third-country deportation agreements, facts as of %s.\nType a country (e.g. uganda), list, search <words>, from <nationality>, latest, help; quit to leave.",
 			buildVersion(), store.AsOf().ISO())
-		if err := console.Run(ctx, b, stdin, stdout, banner); err != nil {
+		if err := console.Run(ctx, b, stdin, stdout, console.Options{Banner: banner, SaveImage: saveImage("")}); err != nil {
 			fmt.Fprintf(stderr, "agreementbot: %v\n", err)
 			return 1
 		}
@@ -230,4 +236,44 @@ func defaultCorrectionsURL() string {
 		path = bi.Main.Path
 	}
 	return "https://" + path + "/issues"
+}
+
+// drawMap is `agreementbot map [-o FILE] [FILTER]`: it writes the map to
+// FILE (agreement-map.png unless given), prints where and the map's text,
+// and exits 0, or 2 for a filter it does not know.
+func drawMap(ctx context.Context, b *bot.Bot, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("map", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("o", "agreement-map.png", "the PNG file to write")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	r := b.Handle(ctx, bot.Query{Text: strings.TrimSpace("map " + strings.Join(fs.Args(), " ")), Platform: "console"})
+	if r.Kind != bot.KindMap || r.Image == nil {
+		fmt.Fprintf(stderr, "agreementbot map: %s\n", r.Notice)
+		return 2
+	}
+	path, err := saveImage(*out)(r.Image)
+	if err != nil {
+		fmt.Fprintf(stderr, "agreementbot map: %v\n", err)
+		return 1
+	}
+	fmt.Fprintln(stdout, path)
+	fmt.Fprintln(stdout, strings.TrimRight(r.Text(), "\n"))
+	return 0
+}
+
+// saveImage returns a function that writes an answer's picture to path, or
+// to its own name in the current directory when path is "".
+func saveImage(path string) func(*bot.Image) (string, error) {
+	return func(img *bot.Image) (string, error) {
+		p := path
+		if p == "" {
+			p = img.Name
+		}
+		if err := os.WriteFile(p, img.PNG, 0o644); err != nil {
+			return "", err
+		}
+		return p, nil
+	}
 }

@@ -219,3 +219,28 @@ func TestAboutShowsCorrectionsAndVersion(t *testing.T) {
 		t.Errorf("bad CORRECTIONS_URL = %d %s", code, errs)
 	}
 }
+
+func TestMapCommand(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "africa.png")
+	code, stdout, errs := runIn(t, env(), "", "map", "-o", out, "africa")
+	if code != 0 || !strings.HasPrefix(stdout, out+"\n") || !strings.Contains(stdout, "Map of ") {
+		t.Fatalf("map -o %s africa = %d\n%s%s", out, code, stdout, errs)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil || !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) || len(b) > 400<<10 {
+		t.Errorf("%s: %v, %d bytes", out, err, len(b))
+	}
+	code, _, errs = runIn(t, env(), "", "map", "atlantis")
+	if code != 2 || !strings.Contains(errs, "atlantis") {
+		t.Errorf("map atlantis = %d %q, want 2 naming the filter", code, errs)
+	}
+	// ask never writes a file: kind map, image "".
+	code, stdout, _ = runIn(t, env(), "", "ask", "--json", "map")
+	var a struct {
+		Kind, Image string
+		Results     []any
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &a) != nil || a.Kind != "map" || a.Image != "" || len(a.Results) == 0 {
+		t.Errorf("ask --json map = %d %+v", code, a)
+	}
+}

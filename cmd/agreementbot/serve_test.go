@@ -21,6 +21,7 @@ import (
 
 	"github.com/agreementbot/agreementbot/bot"
 	"github.com/agreementbot/agreementbot/internal/testkit"
+	"github.com/agreementbot/agreementbot/knowledge"
 )
 
 var listening = regexp.MustCompile(`msg=listening what=http addr=(\S+)`)
@@ -234,3 +235,56 @@ func TestReload(t *testing.T) {
 }
 
 func botQuery(text string) bot.Query { return bot.Query{Text: text, Platform: "test"} }
+
+// TestMapsRoute: /maps/ answers only maps a command has already drawn,
+// read-only, with cache headers; a GET never draws one.
+func TestMapsRoute(t *testing.T) {
+	const secret = "maps-route-secret"
+	base, stop, _ := startServe(t, env("HTTP_ADDR", "127.0.0.1:0", "SLACK_SIGNING_SECRET", secret))
+	defer stop()
+	store, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := base + "/maps/" + store.Digest() + "/africa.png"
+	get := func(u string) *http.Response {
+		resp, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	if resp := get(url); resp.StatusCode != 404 {
+		t.Fatalf("GET %s before any map command = %d, want 404", url, resp.StatusCode)
+	}
+	form := "command=%2Fagreement&text=map+africa&team_id=T1&user_id=U1&channel_id=C1"
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest("POST", base+"/slack/commands", strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", slackSign(secret, ts, form))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("map command: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	resp, err = http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/png" || !strings.Contains(resp.Header.Get("Cache-Control"), "max-age") || !bytes.HasPrefix(body, []byte("\x89PNG")) {
+		t.Errorf("GET %s after the command = %d %v, %d bytes", url, resp.StatusCode, resp.Header, len(body))
+	}
+	for _, u := range []string{base + "/maps/00000000/africa.png", base + "/maps/" + store.Digest() + "/europe.png", base + "/maps/" + store.Digest() + "/africa"} {
+		if resp := get(u); resp.StatusCode != 404 {
+			t.Errorf("GET %s = %d, want 404", u, resp.StatusCode)
+		}
+	}
+	req, _ = http.NewRequest("POST", url, nil)
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 405 {
+		t.Errorf("POST %s = %v %v, want 405", url, resp.StatusCode, err)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -187,6 +189,7 @@ func (s *service) mux() (http.Handler, error) {
 	if s.cfg.MetricsAddr == "" {
 		m.Handle("GET /metrics", s.metrics.Handler())
 	}
+	m.HandleFunc("GET /maps/{digest}/{file}", s.serveMap)
 	if s.cfg.slackHTTP() {
 		h := slack.NewHTTPHandler(slackConfig(s.cfg, s.log, s.hooks("slack"), s.now), s.handler)
 		m.Handle(slack.CommandsPath, h)
@@ -203,4 +206,23 @@ func (s *service) mux() (http.Handler, error) {
 		m.Handle("/discord/interactions", h)
 	}
 	return m, nil
+}
+
+// serveMap answers GET /maps/<digest>/<filter>.png with a map a command has
+// already drawn from the data with that digest; anything else is 404. A
+// GET never draws a map, so the route cannot be used to make the server
+// work. The address names the data, so the answer can be cached for long.
+func (s *service) serveMap(w http.ResponseWriter, r *http.Request) {
+	name, ok := strings.CutSuffix(r.PathValue("file"), ".png")
+	img, found := s.bot.p.Load().RenderedMap(r.PathValue("digest"), name)
+	if !ok || !found {
+		http.NotFound(w, r)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "image/png")
+	h.Set("Content-Length", strconv.Itoa(len(img.PNG)))
+	h.Set("Cache-Control", "public, max-age=86400, immutable")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.Write(img.PNG)
 }

@@ -582,6 +582,9 @@ func layout(s Spec, fs faces) layoutResult {
 	}
 	var items []legendItem
 	for i, cat := range s.Categories {
+		if s.HideEmpty && counts[i] == 0 {
+			continue
+		}
 		items = append(items, legendItem{kind: itemCategory, cat: i, text: cat.Label + " (" + strconv.Itoa(counts[i]) + ")"})
 	}
 	if disputed {
@@ -621,10 +624,10 @@ func layout(s Spec, fs faces) layoutResult {
 			items[i].text0 = items[i].text0.Add(image.Pt(0, y+6+swatchH-4))
 		}
 	}
-	var swatches []image.Rectangle
+	swatches := make([]image.Rectangle, len(s.Categories)) // empty for a hidden category
 	for _, it := range items {
 		if it.kind == itemCategory {
-			swatches = append(swatches, it.swatch)
+			swatches[it.cat] = it.swatch
 		}
 	}
 	return layoutResult{

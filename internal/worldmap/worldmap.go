@@ -56,6 +56,10 @@ type Spec struct {
 	// only its entries.
 	Entries       []Entry
 	DisputedLabel string // legend text for hatching; "" means "Hatched: disputed"
+	// HideEmpty leaves out of the legend the categories no entry has, so
+	// a caller can keep each category's colour fixed (by index) across
+	// maps that show different sets.
+	HideEmpty bool
 }
 
 // Image is a rendered map.
