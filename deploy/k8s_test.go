@@ -572,12 +572,30 @@ func TestDeployment(t *testing.T) {
 	if err != nil {
 		t.Errorf("%s: SHUTDOWN_TIMEOUT=%q: %v", where, st, err)
 	}
+	sd, _ := envValue(c, "SHUTDOWN_DELAY")
+	delay, err := time.ParseDuration(sd)
+	if err != nil {
+		t.Errorf("%s: SHUTDOWN_DELAY=%q: %v (set it: its default, 5s, counts towards the grace period)", where, sd, err)
+	}
 	var pause time.Duration
 	if l := c.Lifecycle; l != nil && l.PreStop != nil && l.PreStop.Sleep != nil {
 		pause = time.Duration(l.PreStop.Sleep.Seconds) * time.Second
 	}
-	if g := pod.TerminationGracePeriodSeconds; g == nil || time.Duration(*g)*time.Second <= pause+timeout {
-		t.Errorf("%s: terminationGracePeriodSeconds must exceed the preStop pause (%s) + SHUTDOWN_TIMEOUT (%s)", where, pause, timeout)
+	if g := pod.TerminationGracePeriodSeconds; g == nil || time.Duration(*g)*time.Second <= pause+delay+timeout {
+		t.Errorf("%s: terminationGracePeriodSeconds must exceed the preStop pause (%s) + SHUTDOWN_DELAY (%s) + SHUTDOWN_TIMEOUT (%s)", where, pause, delay, timeout)
+	}
+
+	// The Secret is required, its keys optional: a secret volume that is
+	// not optional keeps a pod without the Secret from starting (and
+	// passing readiness with no platform configured).
+	required := false
+	for _, v := range pod.Volumes {
+		if s := v.Secret; s != nil && s.SecretName == appName && (s.Optional == nil || !*s.Optional) {
+			required = true
+		}
+	}
+	if !required {
+		t.Errorf("%s: no required volume of the Secret %q: a missing Secret would give pods that start and pass readiness", where, appName)
 	}
 
 	// The optional data override: KNOWLEDGE_DIR, when set, is the mount of
