@@ -158,7 +158,7 @@ func TestServeEndToEnd(t *testing.T) {
 	}
 
 	if code, body := get("/metrics"); code != 200 || !strings.Contains(body, `agreementbot_commands_total{kind="country",outcome="ok",platform="slack"} 1`) ||
-		!strings.Contains(body, `agreementbot_signature_failures_total{platform="slack"} 1`) || !strings.Contains(body, "agreementbot_data_countries 51") {
+		!strings.Contains(body, `agreementbot_signature_failures_total{platform="slack"} 1`) || !strings.Contains(body, "agreementbot_data_countries 54") {
 		t.Errorf("/metrics = %d\n%s", code, body)
 	}
 
