@@ -275,6 +275,25 @@ func (b *Bot) notFound(text string, sugg []knowledge.Suggestion) Reply {
 }
 
 func (b *Bot) noAgreement(code, name string) Reply {
+	if ms := b.store.Mentions(code); len(ms) > 0 {
+		// Named by the sources as approached, or as having answered: say
+		// what is on record, never "nothing".
+		ci := newCites(b.store)
+		var items []string
+		for _, m := range ms {
+			items = append(items, ci.fact(m.Fact))
+		}
+		return Reply{
+			Kind:  KindNoAgreement,
+			Title: name,
+			Summary: fmt.Sprintf("%s has no card of its own: no US agreement with %s or transfer there is on record as of %s. What the sources say about it:",
+				name, name, b.asOf),
+			Fields:  []Field{{Name: "On record", Items: items}},
+			Sources: ci.list,
+			Country: &Country{Code: code, Name: name, Status: "none"},
+			More:    []More{{Label: "every country on record", Command: "list"}},
+		}
+	}
 	return Reply{
 		Kind:  KindNoAgreement,
 		Title: name,

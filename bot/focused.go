@@ -166,9 +166,20 @@ func countryFacts(c *knowledge.Country) []knowledge.Fact {
 // numbers: how many people, each count as its source gives it, newest
 // first; when the sources differ the first sentence says so.
 func (b *Bot) numbersAnswer(c *knowledge.Country, ci *cites) (string, []string) {
+	// The largest count first (the running total, where there are also
+	// per-flight ones), then newest first; each count's own text below.
 	counts := slices.Clone(c.People)
-	slices.SortStableFunc(counts, func(x, y knowledge.Count) int { return y.AsOf.Earliest().Compare(x.AsOf.Earliest()) })
-	items := ci.facts(c.Numbers)
+	slices.SortStableFunc(counts, func(x, y knowledge.Count) int {
+		if x.Count != y.Count {
+			return y.Count - x.Count
+		}
+		return y.AsOf.Earliest().Compare(x.AsOf.Earliest())
+	})
+	var items []string
+	for _, n := range counts {
+		items = append(items, ci.fact(n.Fact))
+	}
+	items = append(items, ci.facts(c.Numbers)...)
 	if len(counts) == 0 {
 		lead := fmt.Sprintf("No count of people sent to %s is on record as of %s.", c.Name, b.asOf)
 		if len(items) > 0 {
@@ -194,10 +205,7 @@ func (b *Bot) numbersAnswer(c *knowledge.Country, ci *cites) (string, []string) 
 
 // countPhrase says one count: "at least 19 by 2026-03 (AFP)".
 func countPhrase(n knowledge.Count, outlet string) string {
-	s := strconv.Itoa(n.Count)
-	if n.AtLeast {
-		s = "at least " + s
-	}
+	s := number(n.Count, n.AtLeast)
 	if n.AsOf.Known() {
 		s += " by " + n.AsOf.String()
 	}

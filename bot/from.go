@@ -66,16 +66,20 @@ func (b *Bot) fromFiltered(code string, f Filter) Reply {
 			}
 		} else {
 			res.Stage = "agreed"
-			ev.WriteString("agreed")
-			if h.Date.Known() {
-				ev.WriteString(" " + onDate(h.Date))
+			switch {
+			case h.Note != "":
+				// The data says it best: "agreed in 2023 under the Biden
+				// administration to take back up to 30,000 a month…"
+				ev.WriteString(strings.TrimSuffix(h.Note, "."))
+			default:
+				ev.WriteString("agreed")
+				if h.Date.Known() {
+					ev.WriteString(" " + onDate(h.Date))
+				}
+				if h.Group != "" {
+					ev.WriteString(" to take " + lowerFirst(h.Group))
+				}
 			}
-			if h.Group != "" {
-				ev.WriteString(" to take " + lowerFirst(h.Group))
-			}
-		}
-		if h.Note != "" {
-			ev.WriteString(" (" + strings.TrimSuffix(h.Note, ".") + ")")
 		}
 		res.Event = withCaveat(ev.String()+ci.add(h.Sources), h.Caveat)
 		r.Results = append(r.Results, res)
@@ -92,6 +96,8 @@ func onDate(d knowledge.Date) string {
 		return "(" + d.String() + ")"
 	case d.Precision == knowledge.Day:
 		return "on " + d.ISO()
+	case d.Precision == knowledge.Month:
+		return "in " + d.Earliest().Format("January 2006")
 	}
 	return "in " + d.ISO()
 }

@@ -8,6 +8,7 @@ package bot
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/agreementbot/agreementbot/knowledge"
@@ -80,21 +81,16 @@ func (b *Bot) ranking(f Filter) Reply {
 }
 
 // totals answers "how many people were sent to third countries": each
-// reported total with its scope and source, then the sum of the country
-// counts on record, labelled as agreementbot's own arithmetic.
+// reported total of people with its scope and source, then the sum of the
+// country counts on record, labelled as agreementbot's own arithmetic.
 func (b *Bot) totals() Reply {
-	r := Reply{Kind: KindTotals, Aspect: knowledge.AspectNumbers, Title: "How many people were sent to third countries"}
+	r := Reply{Kind: KindTotals, Aspect: knowledge.AspectNumbers, Title: "How many people were sent to third countries", Key: "t/"}
 	ci := newCites(b.store)
-	var totals []knowledge.Total
-	for _, t := range b.store.Topics() {
-		totals = append(totals, t.Totals...)
-	}
-	slices.SortStableFunc(totals, func(x, y knowledge.Total) int { return y.AsOf.Earliest().Compare(x.AsOf.Earliest()) })
+	totals := b.reportedTotals(knowledge.TotalPeople)
 	var parts []string
 	for _, t := range totals {
-		res := b.countResult(Result{Name: t.Scope}, t.Count, ci)
-		r.Results = append(r.Results, res)
-		parts = append(parts, countPhrase(t.Count, b.outletOf(t.Sources))+" "+t.Scope+ci.add(t.Sources))
+		r.Results = append(r.Results, b.countResult(Result{Name: t.Scope}, t.Count, ci))
+		parts = append(parts, withCaveat(number(t.Count.Count, t.AtLeast)+" "+t.Scope+ci.add(t.Sources), t.Caveat))
 	}
 	sum, floor, n := 0, false, 0
 	for _, c := range b.store.Countries() {
@@ -104,19 +100,42 @@ func (b *Bot) totals() Reply {
 			n++
 		}
 	}
-	sumLine := fmt.Sprintf("Adding up the largest count on record for each of %d countries gives %d", n, sum)
-	if floor {
-		sumLine = fmt.Sprintf("Adding up the largest count on record for each of %d countries gives at least %d", n, sum)
-	}
-	sumLine += " (agreementbot's own sum of counts taken at different dates by different sources, not a reported figure)."
 	r.Results = append(r.Results, Result{Name: "Sum of the country counts on record (computed by agreementbot)", Count: sum, HasCount: true, AtLeast: floor})
-	switch len(parts) {
-	case 0:
-		r.Summary = "No reported total is on record. " + sumLine
-	default:
-		r.Summary = "Reported totals differ with what they count: " + strings.Join(parts, "; ") + ". " + sumLine
+	if len(parts) == 0 {
+		r.Summary = "No reported total of people is on record."
+	} else {
+		r.Summary = "Reported totals count different things: " + strings.Join(parts, "; ") + "."
 	}
+	r.Fields = []Field{{Name: "Sum on record", Items: []string{fmt.Sprintf(
+		"Adding up the largest count on record for each of %d countries gives %s. This is agreementbot's own sum of counts taken at different dates by different sources, some of them per flight, not a reported figure.",
+		n, number(sum, floor))}}}
 	r.Sources = ci.list
 	r.More = []More{{Label: "country by country", Command: "which country received the most deportees"}}
 	return r
+}
+
+// reportedTotals are the topics' totals of one unit, newest first.
+func (b *Bot) reportedTotals(unit string) []knowledge.Total {
+	var out []knowledge.Total
+	for _, t := range b.store.Topics() {
+		for _, x := range t.Totals {
+			if x.Of == unit {
+				out = append(out, x)
+			}
+		}
+	}
+	slices.SortStableFunc(out, func(x, y knowledge.Total) int { return y.AsOf.Earliest().Compare(x.AsOf.Earliest()) })
+	return out
+}
+
+// number writes a count as people read it: 5,728; "at least 40".
+func number(n int, atLeast bool) string {
+	s := strconv.Itoa(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if atLeast {
+		return "at least " + s
+	}
+	return s
 }

@@ -121,6 +121,7 @@ type countFile struct {
 	AtLeast bool  `yaml:"at_least"`
 	AsOf    str   `yaml:"as_of"`
 	Scope   str   `yaml:"scope"`
+	Of      str   `yaml:"of"`
 	Text    str   `yaml:"text"`
 	Sources []str `yaml:"sources"`
 	Caveat  str   `yaml:"caveat"`
@@ -747,7 +748,7 @@ func (s *Store) counts(p *problems, file, field string, in []countFile, withScop
 			Text:    clean(c.Text.V),
 			Sources: s.refs(p, file, line, c.Sources, field+" item"),
 			Caveat:  caveat(p, file, c.Caveat),
-		}, AtLeast: c.AtLeast}, Scope: clean(c.Scope.V)}
+		}, AtLeast: c.AtLeast}, Scope: clean(c.Scope.V), Of: c.Of.V}
 		switch {
 		case c.Count == nil:
 			p.add(file, line, "%s: an item has no count", field)
@@ -769,6 +770,16 @@ func (s *Store) counts(p *problems, file, field string, in []countFile, withScop
 			p.add(file, line, "%s: an item has no scope (what is counted, in plain words)", field)
 		case !withScope && c.Scope.V != "":
 			p.add(file, c.Scope.Line, "%s: scope is for topic totals only", field)
+		}
+		switch {
+		case withScope && !slices.Contains(TotalUnits(), t.Of):
+			at := c.Of.Line
+			if at == 0 {
+				at = line
+			}
+			p.add(file, at, "%s: of must say what is counted: one of %s", field, strings.Join(TotalUnits(), ", "))
+		case !withScope && c.Of.V != "":
+			p.add(file, c.Of.Line, "%s: of is for topic totals only", field)
 		}
 		out = append(out, t)
 	}

@@ -479,6 +479,16 @@ func TestLoadErrors(t *testing.T) {
 			want:  at{"topics.yaml", "About 300 people."}, word: "scope",
 		},
 		{
+			name:  "a total without a unit",
+			files: map[string]string{"topics.yaml": baseTopics + "  totals:\n    - count: 3\n      as_of: \"2026-01\"\n      scope: things\n      text: Three things.\n      sources: [S1]\n"},
+			want:  at{"topics.yaml", "Three things."}, word: "of must say",
+		},
+		{
+			name:  "a total of an unknown unit",
+			files: map[string]string{"topics.yaml": baseTopics + "  totals:\n    - count: 3\n      as_of: \"2026-01\"\n      scope: things\n      of: bananas\n      text: Three bananas.\n      sources: [S1]\n"},
+			want:  at{"topics.yaml", "of: bananas"}, word: "of must say",
+		},
+		{
 			name:  "a negative total",
 			files: map[string]string{"topics.yaml": baseTopics + "  totals:\n    - count: -1\n      as_of: \"2026-01\"\n      scope: people\n      text: Minus one person.\n      sources: [S1]\n"},
 			want:  at{"topics.yaml", "Minus one person."}, word: "negative",
@@ -788,6 +798,7 @@ timeline:
       at_least: false
       as_of: "2026-01"
       scope: people sent to third countries (test report)
+      of: people
       text: Roughly 300 people.
       sources: [S2]
   editor_notes:

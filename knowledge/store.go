@@ -149,7 +149,18 @@ type Count struct {
 type Total struct {
 	Count
 	Scope string // what is counted, in plain words
+	Of    string // the unit counted: one of TotalUnits
 }
+
+// What a total counts.
+const (
+	TotalPeople     = "people"     // people deported
+	TotalCountries  = "countries"  // countries asked, agreeing, receiving
+	TotalAgreements = "agreements" // agreements at various stages
+)
+
+// TotalUnits lists what a total may count.
+func TotalUnits() []string { return []string{TotalPeople, TotalCountries, TotalAgreements} }
 
 // Mention is a topic fact that names a country.
 type Mention struct {
