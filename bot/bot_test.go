@@ -507,3 +507,49 @@ func TestAboutShowsTheDataDigest(t *testing.T) {
 		t.Errorf("about does not show the data digest %q:\n%s", d, ask("about").Text())
 	}
 }
+
+// TestNoEditorsNotesInAnswers: what maintainers note about how the facts
+// were compiled never reaches a reader: no answer, full or short, contains
+// an editor note or the vocabulary of one.
+func TestNoEditorsNotesInAnswers(t *testing.T) {
+	s := testBot().Store()
+	notes := s.EditorNotes()
+	if len(notes) == 0 {
+		t.Fatal("the data has no editor notes; this test checks nothing")
+	}
+	vocab := regexp.MustCompile(`(?i)machine[- ]translat|translated (article|copy|version)|garble|AI-written|reconstructed from`)
+	var qs []string
+	for _, c := range s.Countries() {
+		qs = append(qs, c.Name, "sources "+c.Name, "latest "+c.Name)
+		for _, a := range []string{"money", "numbers", "people", "dates", "terms", "status", "rights", "law"} {
+			qs = append(qs, "how about "+a+" in "+c.Name)
+		}
+	}
+	for _, tp := range s.Topics() {
+		qs = append(qs, tp.ID)
+	}
+	qs = append(qs, "list", "latest", "since 2025-01-01", "from cuba", "overview", "about")
+	// Editor notes are not searched either.
+	for _, w := range []string{"garble", "machine translated", "AI-written"} {
+		if r := ask("search " + w); len(r.Results) != 0 {
+			t.Errorf("search %s finds %d facts", w, len(r.Results))
+		}
+	}
+	for _, q := range qs {
+		r := ask(q)
+		text := r.Text() + strings.Join(r.Highlights, "\n")
+		if m := vocab.FindString(text); m != "" {
+			t.Errorf("%q shows an editor's word %q", q, m)
+		}
+		for _, n := range notes {
+			if probe := firstWords(n.Text, 8); strings.Contains(text, probe) {
+				t.Errorf("%q shows the editor note of %s (%s:%d): %q", q, n.Owner, n.File, n.Line, probe)
+			}
+		}
+	}
+}
+
+func firstWords(s string, n int) string {
+	w := strings.Fields(s)
+	return strings.Join(w[:min(n, len(w))], " ")
+}
