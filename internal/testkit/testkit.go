@@ -15,8 +15,9 @@ import (
 	"testing"
 )
 
-// update is the one -update flag: go test ./... -update rewrites every
-// golden file the run compares with.
+// update is the one -update flag of every package whose tests compare
+// with golden files: go test ./bot/... ./cmd/... -update rewrites them all
+// (a package whose tests import no testkit has no -update flag).
 var update = flag.Bool("update", false, "rewrite the golden files under testdata instead of comparing with them")
 
 // Updating reports whether the run rewrites golden files (-update).
