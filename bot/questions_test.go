@@ -89,6 +89,7 @@ var questions = []struct{ q, want string }{
 	{"what are the terms for paraguay", "PY terms"},
 	{"requirements of the kosovo agreement", "XK terms"},
 	{"conditions of the antigua deal", "AG terms"},
+	{"conditions of the guatemala deal", "GT terms"},
 	{"¿cuáles son las condiciones del acuerdo con Uganda?", "UG terms"},
 	{"condiciones de Honduras", "HN terms"},
 	// Status.
@@ -116,6 +117,10 @@ var questions = []struct{ q, want string }{
 	{"who reported kosovo", "XK sources"},
 	{"sources on panama", "sources PA"},
 	{"fuentes sobre Uganda", "UG sources"},
+	{"who reported on el salvador", "SV sources"},
+	{"who reported the costa rica deal", "CR sources"},
+	{"who reported on panama", "PA sources"},
+	{"who reported eswatini's deal", "SZ sources"},
 	// Human rights.
 	{"human rights in uganda", "UG rights"},
 	{"human rights concerns in eswatini", "SZ rights"},
