@@ -198,7 +198,9 @@ func (b *Bot) numbersAnswer(c *knowledge.Country, ci *cites) (string, []string) 
 	}
 	lead := "People sent to " + c.Name + ": " + parts[0]
 	if len(parts) > 1 {
-		lead = "Sources differ on how many people were sent to " + c.Name + ": " + strings.Join(parts, "; ")
+		// Counts differ by source, date and what they count (a flight,
+		// a running total): each is given as its source counted it.
+		lead = "People sent to " + c.Name + ", as each source counted them: " + strings.Join(parts, "; ")
 	}
 	return lead + ".", items
 }
@@ -254,7 +256,10 @@ func (b *Bot) peopleAnswer(c *knowledge.Country, ci *cites) (string, []string) {
 	case len(groups) > 0:
 		lead = "No arrivals by nationality are on record; " + c.Name + " agreed to take: " + strings.Join(groups, "; ") + "."
 	default:
-		lead = fmt.Sprintf("No nationalities of people sent to %s are on record as of %s.", c.Name, b.asOf)
+		lead = fmt.Sprintf("The nationalities of people sent to %s are not on record as of %s.", c.Name, b.asOf)
+		if n, ok := bestCount(c); ok {
+			lead += " People sent there: " + countPhrase(n, b.outletOf(n.Sources)) + ci.add(n.Sources) + "."
+		}
 	}
 	return lead, ci.facts(c.Accepts)
 }

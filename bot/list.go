@@ -21,6 +21,12 @@ const (
 func (b *Bot) list(arg string) Reply {
 	f, bad := b.listFilter(arg)
 	if bad != "" {
+		// Words around the filter: "list of countries that said no".
+		if rq := b.understand(arg); (rq.region != "" || rq.status != "") && len(rq.unknown) == 0 && rq.country == "" {
+			f, bad = Filter{Region: rq.region, Status: rq.status}, ""
+		}
+	}
+	if bad != "" {
 		return b.help(fmt.Sprintf("list takes a status (%s), a region (%s), or one of each; %q is neither.",
 			strings.Join(statusWordsOf(), ", "), strings.Join(b.regionNames(), ", "), clip(bad, 40)))
 	}
