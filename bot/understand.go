@@ -17,9 +17,7 @@ import (
 
 // request is a query once understood.
 type request struct {
-	cmd         string // what to answer: a command name, or cmdLookup and the fields below
-	arg         string // the argument as typed, for commands and fallbacks
-	text        string // the whole query, prefixes removed
+	cmd         string // cmdHelp for an empty question, else cmdLookup and the fields below
 	country     string // the one country asked about (ISO code), if any
 	others      []string
 	topic       string // topic id, if a topic was asked for
@@ -167,7 +165,7 @@ func (lx *lexicon) scan(words []string, taken []bool) []hit {
 
 // understand reads a question that does not start with a command word.
 func (b *Bot) understand(text string) request {
-	rq := request{cmd: cmdLookup, arg: text, text: text}
+	rq := request{cmd: cmdLookup}
 	words := strings.Fields(knowledge.Fold(text))
 	if len(words) == 0 {
 		rq.cmd = cmdHelp
