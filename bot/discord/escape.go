@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/agreementbot/agreementbot/bot"
 )
 
 // Discord counts embed limits in characters. width counts UTF-16 code
@@ -44,18 +46,23 @@ const zwsp = "\u200b"
 const ellipsis = "…"
 
 // invisible reports characters dropped from all text: controls other than
-// newline and tab, and the bidirectional overrides that can make text read
-// differently from what it is.
+// newline and tab, and the bidirectional controls that can make text read
+// differently from what it is. Those are bot.IsBidiControl's, the set
+// bot.StripBidi removes, dropped here as each string is escaped rather
+// than in a pass of their own: every string Render sends goes through
+// esc, escClip, plain or codeSpan (or is percent-encoded, as link targets
+// are). Other format characters (the joiners of emoji sequences and
+// Arabic names) are kept.
 func invisible(r rune) bool {
 	switch {
 	case r < 0x20:
 		return r != '\n' && r != '\t'
 	case r == 0x7f:
 		return true
-	case 0x202a <= r && r <= 0x202e, 0x2066 <= r && r <= 0x2069:
-		return true
+	case r < 0x600:
+		return false
 	}
-	return false
+	return bot.IsBidiControl(r)
 }
 
 // esc escapes s for Discord markdown. See escClip.

@@ -295,6 +295,10 @@ func TestEscape(t *testing.T) {
 		{"well-known #3 in 2025-08", "well-known #3 in 2025-08"},
 		{"back\\slash", `back\\slash`},
 		{"bidi\u202eevil\x00\x07", "bidievil"},
+		// Every control bot.StripBidi removes, and nothing else: the
+		// joiners of emoji sequences and Arabic names stay.
+		{"a\u061cb\u200ec\u200fd\u202ae\u202bf\u202cg\u202dh\u2066i\u2067j\u2068k\u2069l", "abcdefghijkl"},
+		{"👩\u200d💻 \u0645\u200c\u0646 x\u200by", "👩\u200d💻 \u0645\u200c\u0646 x\u200by"},
 		{"tab\there", "tab here"},
 		{"bad \xff utf8", "bad \ufffd utf8"},
 	} {
@@ -580,3 +584,14 @@ func TestPlain(t *testing.T) {
 // fixedNow is the clock of bots in golden tests, so the facts' age they
 // show does not change from day to day.
 func fixedNow() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) }
+
+// TestInvisibleIsStripBidi checks that the characters the escaper drops,
+// controls aside, are exactly those bot.StripBidi removes.
+func TestInvisibleIsStripBidi(t *testing.T) {
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		control := r < 0x20 && r != '\n' && r != '\t' || r == 0x7f
+		if got, want := invisible(r), control || bot.IsBidiControl(r); got != want {
+			t.Errorf("invisible(%U) = %v, want %v", r, got, want)
+		}
+	}
+}
