@@ -225,21 +225,27 @@ func runeWidth(r rune) int {
 	return 1
 }
 
-// plain prepares s for places that show no markdown (footers, autocomplete
-// choice names): invisible characters dropped, line breaks made spaces,
-// '@' defused, cut to max with an ellipsis.
-func plain(s string, max int) string {
-	if out, ok := plainN(s, max); ok {
+// plain prepares s for places that show no markdown (autocomplete choice
+// names, button labels): invisible characters dropped, line breaks made
+// spaces, '@' defused, cut to max with an ellipsis.
+func plain(s string, max int) string { return plainClip(s, max, false) }
+
+// plainLines is plain for embed footers, which show line breaks: they are
+// kept.
+func plainLines(s string, max int) string { return plainClip(s, max, true) }
+
+func plainClip(s string, max int, lines bool) string {
+	if out, ok := plainN(s, max, lines); ok {
 		return out
 	}
 	if max < 1 {
 		return ""
 	}
-	out, _ := plainN(s, max-1)
+	out, _ := plainN(s, max-1, lines)
 	return out + ellipsis
 }
 
-func plainN(s string, max int) (string, bool) {
+func plainN(s string, max int, lines bool) (string, bool) {
 	var b strings.Builder
 	b.Grow(len(s))
 	w := 0
@@ -247,7 +253,7 @@ func plainN(s string, max int) (string, bool) {
 		if invisible(r) {
 			continue
 		}
-		if r == '\n' || r == '\t' {
+		if r == '\t' || r == '\n' && !lines {
 			r = ' '
 		}
 		pw := runeWidth(r)

@@ -68,7 +68,7 @@ func TestGateway(t *testing.T) {
 	if cb.path != "/api/v9/interactions/1300000000000000010/tok-1/callback" {
 		t.Errorf("callback path %s", cb.path)
 	}
-	var resp discordgo.InteractionResponse
+	var resp sent
 	if err := json.Unmarshal(cb.body, &resp); err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 // checkChoices checks an autocomplete response body.
 func checkChoices(t *testing.T, body []byte) []*discordgo.ApplicationCommandOptionChoice {
 	t.Helper()
-	var resp discordgo.InteractionResponse
+	var resp sent
 	if err := json.Unmarshal(body, &resp); err != nil {
 		t.Fatalf("%v: %s", err, body)
 	}

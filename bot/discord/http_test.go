@@ -91,7 +91,7 @@ func TestHTTPAnswers(t *testing.T) {
 	if w.Code != 200 {
 		t.Fatalf("command: %d %s", w.Code, w.Body)
 	}
-	var resp discordgo.InteractionResponse
+	var resp sent
 	if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
 		t.Fatal(err)
 	}
@@ -469,7 +469,7 @@ func TestHTTPHelpShowsUsage(t *testing.T) {
 		strings.Replace(guildCommand, `"value":"uganda"`, `"value":"help"`, 1),
 	} {
 		w := serve(h, s.request(ts, []byte(body)))
-		var resp discordgo.InteractionResponse
+		var resp sent
 		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil || resp.Data == nil || len(resp.Data.Embeds) != 1 {
 			t.Fatalf("help: %d %s", w.Code, w.Body)
 		}

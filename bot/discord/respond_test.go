@@ -98,7 +98,7 @@ func TestAnswer(t *testing.T) {
 	// Rendered afresh every time: a changed reply shows at once.
 	changed := bot.HandlerFunc(func(context.Context, bot.Query) bot.Reply {
 		r := ugandaReply()
-		r.Fields[0].Items[0] = "changed"
+		r.Summary = "changed"
 		return r
 	})
 	body, _, _ = (&responder{h: changed}).answer(ctx, decode(t, guildCommand))
