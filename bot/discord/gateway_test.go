@@ -260,7 +260,9 @@ func TestCallbackRetry(t *testing.T) {
 	call := func() (error, context.Context) {
 		ctx, cancel := context.WithTimeout(context.Background(), answerBudget)
 		t.Cleanup(cancel)
-		return retry(ctx, func(ctx context.Context) error { return postCallback(ctx, client, id, token, []byte(`{"type":4}`)) }), ctx
+		return retry(ctx, func(ctx context.Context) error {
+			return postCallback(ctx, client, id, token, "application/json", []byte(`{"type":4}`))
+		}), ctx
 	}
 	drain := func() int {
 		n := 0
@@ -312,14 +314,14 @@ func TestCallbackRetry(t *testing.T) {
 	// A deadline already passed: no call at all is made to wait for.
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
-	if err := retry(ctx, func(ctx context.Context) error { return postCallback(ctx, client, id, token, nil) }); err == nil {
+	if err := retry(ctx, func(ctx context.Context) error { return postCallback(ctx, client, id, token, "application/json", nil) }); err == nil {
 		t.Errorf("a callback after the deadline succeeded")
 	}
 	drain()
 
 	// Bad ids and tokens never reach the network.
 	for _, bad := range [][2]string{{"1/../2", "t"}, {"1", "a/b"}, {"1", ""}} {
-		if err := postCallback(context.Background(), client, bad[0], bad[1], nil); err == nil {
+		if err := postCallback(context.Background(), client, bad[0], bad[1], "application/json", nil); err == nil {
 			t.Errorf("postCallback(%q, %q) succeeded", bad[0], bad[1])
 		}
 	}

@@ -122,7 +122,7 @@ func TestAnswer(t *testing.T) {
 		}
 	}
 
-	for _, typ := range []string{"3", "5", "99"} {
+	for _, typ := range []string{"5", "99"} {
 		if _, _, err := rs.answer(ctx, decode(t, `{"type":`+typ+`,"id":"1","data":{}}`)); !errors.Is(err, errUnsupported) {
 			t.Errorf("type %s: %v, want errUnsupported", typ, err)
 		}
