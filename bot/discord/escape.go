@@ -283,6 +283,65 @@ func linkURL(raw string) (string, bool) {
 	if raw == "" || len(raw) > maxURL {
 		return "", false
 	}
+	if plainLink(raw) {
+		return raw, true // what the parse below would return, checked by FuzzLinkURL
+	}
+	return parsedLink(raw)
+}
+
+// plainLink reports whether raw is an http or https URL that linkURL
+// would return unchanged, by a scan that needs no parse: the lower-case
+// scheme, a host of lower-case letters, digits, dots and hyphens with an
+// optional numeric port, and after it only characters that url.Parse
+// keeps as they are and a link target needs no escape for (no fragment,
+// which the parse re-encodes). Most sources' URLs are; the rest take the
+// parse.
+func plainLink(raw string) bool {
+	rest, ok := strings.CutPrefix(raw, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(raw, "http://"); !ok {
+			return false
+		}
+	}
+	i, colon := 0, -1
+	for ; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case 'a' <= c && c <= 'z' || c == '.' || c == '-':
+			if colon >= 0 {
+				return false
+			}
+		case '0' <= c && c <= '9':
+		case c == ':' && colon < 0:
+			colon = i
+		case c == '/' || c == '?':
+			goto path
+		default:
+			return false
+		}
+	}
+path:
+	if i == 0 || colon == 0 || colon == i-1 {
+		return false // no host, or an empty host or port
+	}
+	for ; i < len(rest); i++ {
+		if !plainInLink[rest[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// plainInLink marks the bytes plainLink accepts after the host.
+var plainInLink = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~/?=&+,;:", byte(c)) >= 0
+	}
+	return t
+}()
+
+// parsedLink is linkURL for every URL: parsed, checked and re-encoded.
+func parsedLink(raw string) (string, bool) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.Opaque != "" {
 		return "", false

@@ -135,7 +135,7 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		h.reject(w, r, http.StatusUnauthorized, reasonBadSignature)
 		return
 	}
-	i, err := decodeInteraction(body)
+	i, err := decodePress(body)
 	if err != nil {
 		i, err = pressWithoutData(body) // still answered: politely
 	}

@@ -214,20 +214,49 @@ func embed(r bot.Reply, tail string) *discordgo.MessageEmbed {
 	return e
 }
 
-// line is one line of a field value: pre + escaped text + post, where pre
-// and post are already markdown (a bullet, a link target). Only the text
-// is shortened when a line is too long.
+// line is one line of a field value: a bullet, an event's date in bold or
+// a source's id, then the text, linked to a checked URL when there is one.
+// The parts are escaped as they are appended, and only the text is
+// shortened when a line is too long.
 type line struct {
-	pre, text, post string
+	dated bool   // the line starts with date, in bold
+	date  string // raw
+	id    string // raw: a source's id
+	text  string // raw
+	link  string // a URL from linkURL, or ""
 }
 
 // appendTo appends the line, at most max characters, to b and returns its
 // width.
 func (l line) appendTo(b []byte, max int) ([]byte, int) {
-	pw, qw := width(l.pre), width(l.post)
-	b = append(b, l.pre...)
-	b, w, _ := appendEscClip(b, oneLine(l.text), max-pw-qw)
-	return append(b, l.post...), pw + w + qw
+	b = append(b, bullet...)
+	w := width(bullet)
+	if l.dated {
+		var dw int
+		b = append(b, "**"...)
+		b, dw, _ = appendEscClip(b, oneLine(l.date), 64)
+		b = append(b, "** "...)
+		w += dw + len("**** ")
+	}
+	if l.id != "" {
+		var iw int
+		b, iw, _ = appendEscClip(b, oneLine(l.id), 16)
+		b = append(b, ' ')
+		w += iw + 1
+	}
+	post := 0
+	if l.link != "" {
+		b = append(b, '[')
+		w++
+		post = len("](") + len(l.link) + len(")")
+	}
+	b, tw, _ := appendEscClip(b, oneLine(l.text), max-w-post)
+	if l.link != "" {
+		b = append(b, "]("...)
+		b = append(b, l.link...)
+		b = append(b, ')')
+	}
+	return b, w + tw + post
 }
 
 // oneLine joins the lines of s with spaces: items, dates and names are
@@ -285,7 +314,7 @@ func sections(r bot.Reply) []section {
 		s := section{name: n, nameW: width(n), noun: noun, ends: make([]int, len(ls)), widths: make([]int, len(ls))}
 		size := 0
 		for _, l := range ls {
-			size += len(l.pre) + len(l.text) + len(l.text)/8 + len(l.post) + 1
+			size += len(bullet) + len(l.date) + len(l.id) + len(l.text) + len(l.text)/8 + len(l.link) + 12
 		}
 		s.text = make([]byte, 0, size)
 		for i, l := range ls {
@@ -298,7 +327,7 @@ func sections(r bot.Reply) []section {
 	for _, f := range r.Fields {
 		ls = ls[:0]
 		for _, it := range f.Items {
-			ls = append(ls, line{pre: bullet, text: it})
+			ls = append(ls, line{text: it})
 		}
 		add(f.Name, "items", ls)
 	}
@@ -319,20 +348,19 @@ func sections(r bot.Reply) []section {
 			flush()
 		}
 		group = res.Group
-		ls = append(ls, line{pre: bullet, text: res.Line()})
+		ls = append(ls, line{text: res.Line()})
 	}
 	flush()
 
 	ls = ls[:0]
 	for _, s := range r.Suggestions {
-		ls = append(ls, line{pre: bullet, text: s.Name})
+		ls = append(ls, line{text: s.Name})
 	}
 	add("Did you mean?", "suggestions", ls)
 
 	ls = ls[:0]
 	for _, ev := range r.Timeline {
-		d, _ := escClip(oneLine(ev.Date), 64)
-		ls = append(ls, line{pre: bullet + "**" + d + "** ", text: ev.Text})
+		ls = append(ls, line{dated: true, date: ev.Date, text: ev.Text})
 	}
 	add("Timeline", "events", ls)
 
@@ -359,11 +387,6 @@ func resultsHeading(k bot.Kind) string {
 // sourceLine shows a source as "• S1 [Reuters, 2025-08-20](https://…)", or
 // without the link when its URL is not a plain http(s) URL.
 func sourceLine(s bot.Source) line {
-	pre := bullet
-	if s.ID != "" {
-		id, _ := escClip(oneLine(s.ID), 16)
-		pre = bullet + id + " "
-	}
 	text := s.Outlet
 	if text == "" {
 		text = s.Title
@@ -371,10 +394,8 @@ func sourceLine(s bot.Source) line {
 	if s.Date != "" {
 		text += ", " + s.Date
 	}
-	if u, ok := linkURL(s.URL); ok {
-		return line{pre: pre + "[", text: text, post: "](" + u + ")"}
-	}
-	return line{pre: pre, text: text}
+	u, _ := linkURL(s.URL)
+	return line{id: s.ID, text: text, link: u}
 }
 
 // moreField lists the commands that show what a shortened answer leaves

@@ -519,6 +519,25 @@ func FuzzEscape(f *testing.F) {
 	})
 }
 
+// FuzzLinkURL checks linkURL's scan for plain URLs against the parse it
+// saves: a URL it passes unchanged is one the parse returns unchanged.
+func FuzzLinkURL(f *testing.F) {
+	for _, s := range []string{"https://example.org/a?b=c#d", "http://example.org:8080/x", "https://example.org", "https://example.org:/x",
+		"https://:80/x", "https:///x", "https://example.org:8a/", "https://Example.org/", "HTTPS://example.org/", "https://example.org/a%41",
+		"https://example.org/a(b)", "https://ex.org/?q=a+b&c=d;e,f:g~h", "https://ex.org#a#b", "https://ex.org/a//b/../c", "https://ex.org?", "https://ex.org#",
+		"https://a..b/", "https://-a-/", "https://1.2.3.4:0/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if len(raw) > maxURL || !plainLink(raw) {
+			return
+		}
+		if got, ok := parsedLink(raw); !ok || got != raw {
+			t.Fatalf("plainLink(%q) is true, but the parse gives %q, %v", raw, got, ok)
+		}
+	})
+}
+
 func TestLinkURL(t *testing.T) {
 	for _, tc := range []struct {
 		in, want string
