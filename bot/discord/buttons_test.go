@@ -513,7 +513,7 @@ func TestHTTPFollowupsBoundedAndDrained(t *testing.T) {
 	}
 	// Drain has returned, so every follow-up has reported: as errors.
 	for range maxFollowups {
-		if got := <-answers; got.outcome != bot.OutcomeError {
+		if got := wait(t, answers, "a stopped follow-up's hook"); got.outcome != bot.OutcomeError {
 			t.Errorf("a stopped follow-up reported %v", got)
 		}
 	}

@@ -166,7 +166,8 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		if err != nil {
 			h.later.release() // Discord never heard of the deferral
 		} else {
-			// Send the deferral before the follow-up can reach Discord.
+			// Send the deferral before the follow-up is posted: Discord
+			// takes follow-ups only for an interaction it has seen answered.
 			_ = http.NewResponseController(w).Flush()
 			appID, token := i.AppID, i.Token
 			h.later.run(func(ctx context.Context) { h.followup(ctx, appID, token, later, kind, start) })
