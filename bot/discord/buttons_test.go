@@ -455,18 +455,27 @@ func TestHTTPMapPublicURL(t *testing.T) {
 	t.Parallel()
 	fake := newFakeDiscord(t)
 	s := newSigner(t)
-	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), APIURL: fake.URL(), PublicURL: "https://bot.example.org/"}, mapHandler, nil)
-	if err != nil {
-		t.Fatal(err)
+	for public, want := range map[string]string{
+		"https://bot.example.org/":     "https://bot.example.org/maps/0db34b73/africa.png",
+		"https://bot.example.org":      "https://bot.example.org/maps/0db34b73/africa.png",
+		"http://example.org:8080/bot/": "http://example.org:8080/bot/maps/0db34b73/africa.png",
+	} {
+		h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), APIURL: fake.URL(), PublicURL: public}, mapHandler, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := serve(h, s.request(ts, []byte(interactionJSON(2, "1300000000000000042", "tok-m", "map", false))))
+		resp := checkSent(t, w.Body.Bytes())
+		e := resp.Data.Embeds[0]
+		if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || e.Image == nil || e.Image.URL != want {
+			t.Errorf("PUBLIC_URL %s: inline answer %s, want type 4 with the image at %s", public, w.Body, want)
+		}
+		if e.Description != esc(mapReply().Image.Alt) {
+			t.Errorf("description %q, want the alt text", e.Description)
+		}
 	}
-	w := serve(h, s.request(ts, []byte(interactionJSON(2, "1300000000000000042", "tok-m", "map", false))))
-	resp := checkSent(t, w.Body.Bytes())
-	e := resp.Data.Embeds[0]
-	if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || e.Image == nil || e.Image.URL != "https://bot.example.org/maps/0db34b73/africa.png" {
-		t.Errorf("inline answer %s, want type 4 with the image at PUBLIC_URL", w.Body)
-	}
-	if e.Description != esc(mapReply().Image.Alt) {
-		t.Errorf("description %q, want the alt text", e.Description)
+	if _, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), PublicURL: "ftp://x"}, mapHandler, nil); err == nil || !strings.Contains(err.Error(), "PUBLIC_URL") {
+		t.Errorf("NewHTTPHandler with PUBLIC_URL ftp://x = %v, want an error naming PUBLIC_URL", err)
 	}
 	select {
 	case fu := <-fake.followups:

@@ -27,6 +27,7 @@ type interactionsHandler struct {
 	rejects *rejectLog
 	client  *http.Client // for follow-ups, through DISCORD_API_URL
 	later   *followups
+	public  *url.URL // PUBLIC_URL, or nil
 }
 
 // NewHTTPHandler returns the handler for Discord's interactions endpoint,
@@ -68,10 +69,13 @@ func NewHTTPHandler(cfg Config, h bot.Handler, c bot.Completer) (http.Handler, e
 	if err != nil {
 		errs = append(errs, err)
 	}
+	var public *url.URL
 	if cfg.PublicURL != "" {
-		if u, err := url.Parse(cfg.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("discord: PUBLIC_URL %q must be an http or https URL", cfg.PublicURL))
 		}
+		public = u
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -84,6 +88,7 @@ func NewHTTPHandler(cfg Config, h bot.Handler, c bot.Completer) (http.Handler, e
 		rejects: &rejectLog{log: cfg.Logger, now: cfg.Now, last: map[reason]*sampled{}},
 		client:  client,
 		later:   &followups{slots: make(chan struct{}, maxFollowups), ctx: ctx, cancel: cancel},
+		public:  public,
 	}, nil
 }
 
@@ -217,7 +222,7 @@ func (h *interactionsHandler) placeImage(i *discordgo.Interaction, resp response
 	if data == nil || len(data.Files) == 0 || resp.image == nil {
 		return nil
 	}
-	if path := resp.image.Path; h.cfg.PublicURL != "" && len(path) > 1 && path[0] == '/' && imageAt(data, strings.TrimRight(h.cfg.PublicURL, "/")+path) {
+	if path := resp.image.Path; h.public != nil && len(path) > 1 && path[0] == '/' && imageAt(data, h.public.JoinPath(path).String()) {
 		return nil
 	}
 	if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || !isSnowflake(i.AppID) || !isToken(i.Token) || !h.later.reserve() {
