@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/agreementbot/agreementbot/bot"
@@ -23,12 +24,12 @@ var (
 )
 
 // benchAnswer decodes body and answers it as the HTTP endpoint does after
-// verifying the signature.
+// verifying the signature (decodePress, respond, encode).
 func benchAnswer(b *testing.B, rs *responder, body []byte) {
 	b.ReportAllocs()
 	b.SetBytes(int64(len(body)))
 	for b.Loop() {
-		i, err := decodeInteraction(body)
+		i, err := decodePress(body)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -127,4 +128,57 @@ func BenchmarkRender(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+// BenchmarkButtonPress is the guard for one button press, at most 60 µs
+// without the signature check: a component interaction decoded, answered
+// by the real bot over the embedded data (wrapped in bot.Recover as the
+// program wraps it), rendered and marshalled. The presses are those under
+// the uganda card and on the first page of list, on the person's own
+// ephemeral message, which Discord sends along whole (embed and buttons);
+// "next-page" is the update in place.
+func BenchmarkButtonPress(b *testing.B) {
+	store, err := knowledge.Load(knowledge.Embedded())
+	if err != nil {
+		b.Fatal(err)
+	}
+	engine := bot.New(store, bot.Options{})
+	engine.Warm(context.Background())
+	h := bot.Recover(engine, nil)
+	for _, c := range []struct{ name, query, label string }{
+		{"timeline", "uganda", "Timeline"},
+		{"sources", "uganda", "Sources"},
+		{"full-card", "uganda", "Full card"},
+		{"next-page", "list", "Next page"},
+	} {
+		b.Run(c.name, func(b *testing.B) { benchAnswer(b, &responder{h: h}, pressBody(b, engine, c.query, c.label)) })
+	}
+}
+
+// pressBody is the interaction Discord sends when label is pressed under
+// the answer to query, shown privately: the message comes with it.
+func pressBody(b *testing.B, engine *bot.Bot, query, label string) []byte {
+	r := engine.Handle(context.Background(), bot.Query{Text: query, Platform: platform})
+	r.Visibility = bot.Private
+	data := Render(r)
+	msg, err := json.Marshal(map[string]any{
+		"id": "1400000000000000001", "channel_id": "1100000000000000001", "type": 20, "flags": data.Flags,
+		"content": "", "embeds": data.Embeds, "components": data.Components, "author": map[string]any{"id": fakeAppID, "username": "agreementbot", "bot": true},
+		"timestamp": "2026-11-20T12:00:00.000000+00:00", "interaction_metadata": map[string]any{"id": "1300000000000000002", "type": 2, "user": map[string]any{"id": "1000000000000000001"}},
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, bt := range r.Buttons {
+		if bt.Label == label {
+			body := strings.Replace(componentJSON("1300000000000000060", guildToken, bt.Value, 2, 64),
+				`"message":{"id":"1400000000000000001","channel_id":"1100000000000000001","flags":64,"content":"","embeds":[],"components":[]}`, `"message":`+string(msg), 1)
+			if !strings.Contains(body, `"embeds":[{`) {
+				b.Fatal("the message was not put in the interaction")
+			}
+			return []byte(body)
+		}
+	}
+	b.Fatalf("%s has no %s button", query, label)
+	return nil
 }

@@ -28,6 +28,11 @@ type Config struct {
 	PublicKey string // DISCORD_PUBLIC_KEY, hex, for the HTTP interactions endpoint
 	GuildID   string // DISCORD_GUILD_ID: register commands in this guild only
 	APIURL    string // DISCORD_API_URL, default https://discord.com
+	// PublicURL is PUBLIC_URL, where the program publishes map images
+	// (under Image.Path): the HTTP endpoint shows a map's image from
+	// there. Without it, a map is answered with a deferral and a
+	// follow-up message that carries the image.
+	PublicURL string
 
 	ShardID, ShardCount int // DISCORD_SHARD_ID, DISCORD_SHARD_COUNT (0 means 1)
 

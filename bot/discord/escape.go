@@ -4,6 +4,8 @@ import (
 	"net/url"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/agreementbot/agreementbot/bot"
 )
 
 // Discord counts embed limits in characters. width counts UTF-16 code
@@ -44,18 +46,23 @@ const zwsp = "\u200b"
 const ellipsis = "…"
 
 // invisible reports characters dropped from all text: controls other than
-// newline and tab, and the bidirectional overrides that can make text read
-// differently from what it is.
+// newline and tab, and the bidirectional controls that can make text read
+// differently from what it is. Those are bot.IsBidiControl's, the set
+// bot.StripBidi removes, dropped here as each string is escaped rather
+// than in a pass of their own: every string Render sends goes through
+// esc, escClip, plain or codeSpan (or is percent-encoded, as link targets
+// are). Other format characters (the joiners of emoji sequences and
+// Arabic names) are kept.
 func invisible(r rune) bool {
 	switch {
 	case r < 0x20:
 		return r != '\n' && r != '\t'
 	case r == 0x7f:
 		return true
-	case 0x202a <= r && r <= 0x202e, 0x2066 <= r && r <= 0x2069:
-		return true
+	case r < 0x600:
+		return false
 	}
-	return false
+	return bot.IsBidiControl(r)
 }
 
 // esc escapes s for Discord markdown. See escClip.
@@ -218,21 +225,27 @@ func runeWidth(r rune) int {
 	return 1
 }
 
-// plain prepares s for places that show no markdown (footers, autocomplete
-// choice names): invisible characters dropped, line breaks made spaces,
-// '@' defused, cut to max with an ellipsis.
-func plain(s string, max int) string {
-	if out, ok := plainN(s, max); ok {
+// plain prepares s for places that show no markdown (autocomplete choice
+// names, button labels): invisible characters dropped, line breaks made
+// spaces, '@' defused, cut to max with an ellipsis.
+func plain(s string, max int) string { return plainClip(s, max, false) }
+
+// plainLines is plain for embed footers, which show line breaks: they are
+// kept.
+func plainLines(s string, max int) string { return plainClip(s, max, true) }
+
+func plainClip(s string, max int, lines bool) string {
+	if out, ok := plainN(s, max, lines); ok {
 		return out
 	}
 	if max < 1 {
 		return ""
 	}
-	out, _ := plainN(s, max-1)
+	out, _ := plainN(s, max-1, lines)
 	return out + ellipsis
 }
 
-func plainN(s string, max int) (string, bool) {
+func plainN(s string, max int, lines bool) (string, bool) {
 	var b strings.Builder
 	b.Grow(len(s))
 	w := 0
@@ -240,7 +253,7 @@ func plainN(s string, max int) (string, bool) {
 		if invisible(r) {
 			continue
 		}
-		if r == '\n' || r == '\t' {
+		if r == '\t' || r == '\n' && !lines {
 			r = ' '
 		}
 		pw := runeWidth(r)
@@ -270,6 +283,65 @@ func linkURL(raw string) (string, bool) {
 	if raw == "" || len(raw) > maxURL {
 		return "", false
 	}
+	if plainLink(raw) {
+		return raw, true // what the parse below would return, checked by FuzzLinkURL
+	}
+	return parsedLink(raw)
+}
+
+// plainLink reports whether raw is an http or https URL that linkURL
+// would return unchanged, by a scan that needs no parse: the lower-case
+// scheme, a host of lower-case letters, digits, dots and hyphens with an
+// optional numeric port, and after it only characters that url.Parse
+// keeps as they are and a link target needs no escape for (no fragment,
+// which the parse re-encodes). Most sources' URLs are; the rest take the
+// parse.
+func plainLink(raw string) bool {
+	rest, ok := strings.CutPrefix(raw, "https://")
+	if !ok {
+		if rest, ok = strings.CutPrefix(raw, "http://"); !ok {
+			return false
+		}
+	}
+	i, colon := 0, -1
+	for ; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case 'a' <= c && c <= 'z' || c == '.' || c == '-':
+			if colon >= 0 {
+				return false
+			}
+		case '0' <= c && c <= '9':
+		case c == ':' && colon < 0:
+			colon = i
+		case c == '/' || c == '?':
+			goto path
+		default:
+			return false
+		}
+	}
+path:
+	if i == 0 || colon == 0 || colon == i-1 {
+		return false // no host, or an empty host or port
+	}
+	for ; i < len(rest); i++ {
+		if !plainInLink[rest[i]] {
+			return false
+		}
+	}
+	return true
+}
+
+// plainInLink marks the bytes plainLink accepts after the host.
+var plainInLink = func() (t [256]bool) {
+	for c := range 256 {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("-._~/?=&+,;:", byte(c)) >= 0
+	}
+	return t
+}()
+
+// parsedLink is linkURL for every URL: parsed, checked and re-encoded.
+func parsedLink(raw string) (string, bool) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.Opaque != "" {
 		return "", false

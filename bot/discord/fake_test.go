@@ -1,9 +1,12 @@
 package discord
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"sync"
@@ -37,7 +40,12 @@ type fakeDiscord struct {
 
 	callbacks  chan fakeRequest
 	overwrites chan fakeRequest
-	handshakes chan string // "READY" or "RESUMED" after each
+	followups  chan fakeRequest // posts to interaction webhooks
+	handshakes chan string      // "READY" or "RESUMED" after each
+
+	// hold, when set, keeps each webhook post waiting until it is closed
+	// or the request is cancelled.
+	hold chan struct{}
 }
 
 type fakeRequest struct {
@@ -77,6 +85,7 @@ func newFakeDiscord(t *testing.T, opts ...func(*fakeDiscord)) *fakeDiscord {
 		botToken:   "Bot " + fakeBotToken,
 		callbacks:  make(chan fakeRequest, 16),
 		overwrites: make(chan fakeRequest, 16),
+		followups:  make(chan fakeRequest, 64),
 		handshakes: make(chan string, 16),
 	}
 	for _, o := range opts {
@@ -126,6 +135,20 @@ func newFakeDiscord(t *testing.T, opts ...func(*fakeDiscord)) *fakeDiscord {
 	mux.HandleFunc("POST /api/v9/interactions/{id}/{token}/callback", func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(r.Body)
 		f.callbacks <- fakeRequest{r.Method, r.URL.Path, r.Header, body}
+		if !f.reply(w) {
+			w.WriteHeader(http.StatusNoContent)
+		}
+	})
+	mux.HandleFunc("POST /api/v9/webhooks/{app}/{token}", func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		f.followups <- fakeRequest{r.Method, r.URL.Path, r.Header, body}
+		if f.hold != nil {
+			select {
+			case <-f.hold:
+			case <-r.Context().Done():
+				return
+			}
+		}
 		if !f.reply(w) {
 			w.WriteHeader(http.StatusNoContent)
 		}
@@ -315,4 +338,52 @@ func interactionJSON(typ int, id, token, query string, focused bool) string {
 	q, _ := json.Marshal(query)
 	return fmt.Sprintf(`{"application_id":%q,"channel_id":"1100000000000000001","context":0,"data":{"id":"1300000000000000001","name":"agreement","options":[{"name":"query","type":3,"value":%s,"focused":%v}],"type":1},"guild_id":%q,"id":%q,"locale":"en-US","member":{"user":{"id":"1000000000000000001","username":"reporter"},"roles":[],"permissions":"0"},"token":%q,"type":%d,"version":1}`,
 		fakeAppID, q, focused, fakeGuildID, id, token, typ)
+}
+
+// componentJSON builds a button press as Discord sends it: the button's
+// custom_id and component type, on a message with the given flags (64:
+// the person's own ephemeral message).
+func componentJSON(id, token, customID string, componentType, messageFlags int) string {
+	c, _ := json.Marshal(customID)
+	return fmt.Sprintf(`{"application_id":%q,"channel_id":"1100000000000000001","context":0,"data":{"custom_id":%s,"component_type":%d},"guild_id":%q,"id":%q,"locale":"en-US","member":{"user":{"id":"1000000000000000001","username":"reporter"},"roles":[],"permissions":"0"},"message":{"id":"1400000000000000001","channel_id":"1100000000000000001","flags":%d,"content":"","embeds":[],"components":[]},"token":%q,"type":3,"version":1}`,
+		fakeAppID, c, componentType, fakeGuildID, id, messageFlags, token)
+}
+
+// part is one file of a multipart body.
+type part struct {
+	field, filename, contentType string
+	data                         []byte
+}
+
+// multipartBody splits a request Discord takes as multipart/form-data
+// into its payload_json and its files.
+func multipartBody(t *testing.T, req fakeRequest) (payload []byte, files []part) {
+	t.Helper()
+	mt, params, err := mime.ParseMediaType(req.header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		t.Fatalf("Content-Type %q, want multipart/form-data", req.header.Get("Content-Type"))
+	}
+	mr := multipart.NewReader(bytes.NewReader(req.body), params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("reading the multipart body: %v", err)
+		}
+		data, err := io.ReadAll(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.FormName() == "payload_json" {
+			payload = data
+			continue
+		}
+		files = append(files, part{p.FormName(), p.FileName(), p.Header.Get("Content-Type"), data})
+	}
+	if payload == nil {
+		t.Fatalf("multipart body without payload_json")
+	}
+	return payload, files
 }

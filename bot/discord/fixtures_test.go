@@ -1,8 +1,12 @@
 package discord
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"strings"
 
 	"github.com/agreementbot/agreementbot/bot"
@@ -12,7 +16,7 @@ import (
 // benchmarks that must not change when the data does.
 
 func ugandaReply() bot.Reply {
-	return bot.Reply{
+	r := bot.Reply{
 		Kind:     bot.KindCountry,
 		Query:    "uganda",
 		Title:    "Uganda",
@@ -46,38 +50,141 @@ func ugandaReply() bot.Reply {
 			{ID: "S56", Outlet: "Daily Monitor (low reliability)", URL: "https://www.monitor.co.ug/uganda/news/national/deportees-(first-flight)"},
 		},
 		Country: &bot.Country{Code: "UG", Name: "Uganda", Status: "signed"},
-		AsOf:    "2026-03-14",
+		Key:     "c/UG",
+		Highlights: []string{
+			"Accepts: Nationals of other African countries whom the US deports. [S1, S6]",
+			"People received: about a dozen on a first flight (date not known). [S56] (unconfirmed)",
+			"Latest: 2025-08-21: Uganda confirms a \"temporary arrangement\" with conditions. [S6, S7]",
+		},
+		AsOf:        "2026-03-14",
+		Age:         "8 months ago",
+		Stale:       true,
+		Corrections: "https://github.com/agreementbot/agreementbot/issues",
 		More: []bot.More{
 			{Label: "all sources", Command: "sources uganda"},
 			{Label: "newest events", Command: "latest uganda"},
 		},
+		Buttons: []bot.Button{
+			{Label: "Timeline", Action: bot.ActTimeline, Value: "v1:0db34b73:timeline:c/UG"},
+			{Label: "Sources", Action: bot.ActSources, Value: "v1:0db34b73:sources:c/UG"},
+			{Label: "Full card", Action: bot.ActCard, Value: "v1:0db34b73:card:c/UG"},
+		},
+	}
+	r.ShortSources = []bot.Source{r.Sources[0], r.Sources[1], r.Sources[4]}
+	return r
+}
+
+// ugandaFull is the whole card, as the Full card button shows it.
+func ugandaFull() bot.Reply {
+	r := ugandaReply()
+	r.Full = true
+	r.Visibility = bot.Private
+	r.Buttons = r.Buttons[:2]
+	return r
+}
+
+// focusedReply is a focused answer: one aspect of a country.
+func focusedReply() bot.Reply {
+	return bot.Reply{
+		Kind:    bot.KindCountry,
+		Query:   "how much did the US pay Eswatini",
+		Aspect:  "money",
+		Title:   "Eswatini: payments",
+		Status:  "received",
+		Summary: "The US pledged $5.1 million to Eswatini for border and migration management, per the agreement's text. [S3]",
+		Fields: []bot.Field{
+			{Name: "Headline status", Items: []string{"received: people were actually transferred there"}},
+			{Name: "Facts", Items: []string{"$5.1 million for border and migration management, for up to 160 people (2025-05). [S3]"}},
+		},
+		Sources: []bot.Source{{ID: "S3", Outlet: "AP", Title: "Eswatini deal text", Date: "2025-09-12", URL: "https://apnews.com/article/eswatini"}},
+		Country: &bot.Country{Code: "SZ", Name: "Eswatini", Status: "received"},
+		Key:     "c/SZ",
+		AsOf:    "2026-03-14",
+		Age:     "8 months ago",
+		More:    []bot.More{{Label: "the whole card", Command: "eswatini"}},
+		Buttons: []bot.Button{
+			{Label: "Timeline", Action: bot.ActTimeline, Value: "v1:0db34b73:timeline:c/SZ"},
+			{Label: "Sources", Action: bot.ActSources, Value: "v1:0db34b73:sources:c/SZ"},
+			{Label: "Full card", Action: bot.ActCard, Value: "v1:0db34b73:card:c/SZ"},
+		},
 	}
 }
 
+// mapPNG is a small valid PNG, for map answers.
+func mapPNG() []byte {
+	img := image.NewPaletted(image.Rect(0, 0, 4, 3), color.Palette{color.White, color.RGBA{0xe7, 0x4c, 0x3c, 0xff}})
+	img.SetColorIndex(1, 1, 1)
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// mapReply is a map answer, with its image.
+func mapReply() bot.Reply {
+	alt := "A map of Africa: Eswatini, Ghana, Rwanda and South Sudan received people; Uganda signed; Nigeria refused."
+	return bot.Reply{
+		Kind:    bot.KindMap,
+		Query:   "map africa",
+		Title:   "Map: Africa",
+		Summary: alt,
+		Image:   &bot.Image{Name: "agreement-map-africa.png", PNG: mapPNG(), Alt: alt, Path: "/maps/0db34b73/africa.png"},
+		AsOf:    "2026-03-14",
+		Age:     "8 months ago",
+	}
+}
+
+// listReply is a list of 23 countries in four groups: three pages.
 func listReply() bot.Reply {
 	r := bot.Reply{
 		Kind:    bot.KindList,
 		Query:   "list",
-		Title:   "Countries on record (6)",
+		Title:   "Countries on record (23)",
 		Summary: "Grouped by headline status: the furthest stage reached.",
+		Key:     "l//",
 		AsOf:    "2026-03-14",
+		Age:     "8 months ago",
 	}
 	groups := []struct {
 		heading   string
 		countries []string
 		status    string
 	}{
-		{"Received (2): people were actually transferred", []string{"El Salvador", "Eswatini"}, "received"},
-		{"Signed (2): a written agreement was signed", []string{"Honduras", "Uganda"}, "signed"},
-		{"Agreed (1): the government says it agreed", []string{"Kosovo"}, "agreed"},
-		{"Refused (1): the government said no", []string{"Nigeria"}, "refused"},
+		{"Received (8): people were actually transferred", []string{"Cameroon", "Costa Rica", "El Salvador", "Equatorial Guinea", "Eswatini", "Ghana", "Guatemala", "Rwanda"}, "received"},
+		{"Signed (4): a written agreement was signed", []string{"Belize", "Honduras", "Palau", "Uganda"}, "signed"},
+		{"Agreed (3): the government says it agreed", []string{"Dominica", "Ecuador", "Kosovo"}, "agreed"},
+		{"Refused (8): the government said no", []string{"Angola", "Burkina Faso", "Guinea-Bissau", "Libya", "Moldova", "Nigeria", "Peru", "Ukraine"}, "refused"},
 	}
 	for _, g := range groups {
 		for _, c := range g.countries {
 			r.Results = append(r.Results, bot.Result{Code: strings.ToUpper(c[:2]), Name: c, Status: g.status, Disputed: c == "Uganda", Group: g.heading})
 		}
 	}
+	r.Buttons = listButtons(r)
 	return r
+}
+
+// listPage is listReply at page p, as the bot answers a page button.
+func listPage(p int) bot.Reply {
+	r := listReply()
+	r.Page = p
+	r.Visibility = bot.Private
+	r.Buttons = listButtons(r)
+	return r
+}
+
+// listButtons are the page buttons the bot gives a list page.
+func listButtons(r bot.Reply) []bot.Button {
+	var bs []bot.Button
+	p := r.PageNumber()
+	if p > 1 {
+		bs = append(bs, bot.Button{Label: "Previous page", Action: bot.ActPage, Value: fmt.Sprintf("v1:0db34b73:page:%d:l//", p-1)})
+	}
+	if p < r.Pages() {
+		bs = append(bs, bot.Button{Label: "Next page", Action: bot.ActPage, Value: fmt.Sprintf("v1:0db34b73:page:%d:l//", p+1)})
+	}
+	return append(bs, bot.Button{Label: "Full list", Action: bot.ActAll, Value: "v1:0db34b73:all:l//"})
 }
 
 func helpReply() bot.Reply {

@@ -307,13 +307,22 @@ func (g *Gateway) onInteraction(ev *discordgo.InteractionCreate) {
 	ctx, cancel := context.WithTimeout(context.Background(), answerBudget)
 	defer cancel()
 	i := ev.Interaction
-	body, kind, err := g.rs.answer(ctx, i)
+	resp, err := g.rs.respond(ctx, i)
+	kind := resp.kind
 	switch {
 	case errors.Is(err, errUnsupported) || kind == kindPing:
 		g.log.Debug("discord: ignored an interaction", "type", int(i.Type))
 		return
 	case err == nil:
-		err = retry(ctx, func(ctx context.Context) error { return postCallback(ctx, g.client, i.ID, i.Token, body) })
+		// A map's image goes with the callback, as a file.
+		var body []byte
+		var contentType string
+		body, contentType, err = encodeWithFiles(resp.InteractionResponse)
+		if err == nil {
+			err = retry(ctx, func(ctx context.Context) error {
+				return postCallback(ctx, g.client, i.ID, i.Token, contentType, body)
+			})
+		}
 	}
 	// A recovered panic reaches here as a reply of kind error: the outcome
 	// is the delivery's.

@@ -68,7 +68,7 @@ func TestGateway(t *testing.T) {
 	if cb.path != "/api/v9/interactions/1300000000000000010/tok-1/callback" {
 		t.Errorf("callback path %s", cb.path)
 	}
-	var resp discordgo.InteractionResponse
+	var resp sent
 	if err := json.Unmarshal(cb.body, &resp); err != nil {
 		t.Fatal(err)
 	}
@@ -150,7 +150,7 @@ func jsonEqual(t *testing.T, a, b []byte) bool {
 // checkChoices checks an autocomplete response body.
 func checkChoices(t *testing.T, body []byte) []*discordgo.ApplicationCommandOptionChoice {
 	t.Helper()
-	var resp discordgo.InteractionResponse
+	var resp sent
 	if err := json.Unmarshal(body, &resp); err != nil {
 		t.Fatalf("%v: %s", err, body)
 	}
@@ -260,7 +260,9 @@ func TestCallbackRetry(t *testing.T) {
 	call := func() (error, context.Context) {
 		ctx, cancel := context.WithTimeout(context.Background(), answerBudget)
 		t.Cleanup(cancel)
-		return retry(ctx, func(ctx context.Context) error { return postCallback(ctx, client, id, token, []byte(`{"type":4}`)) }), ctx
+		return retry(ctx, func(ctx context.Context) error {
+			return postCallback(ctx, client, id, token, "application/json", []byte(`{"type":4}`))
+		}), ctx
 	}
 	drain := func() int {
 		n := 0
@@ -312,14 +314,14 @@ func TestCallbackRetry(t *testing.T) {
 	// A deadline already passed: no call at all is made to wait for.
 	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	defer cancel()
-	if err := retry(ctx, func(ctx context.Context) error { return postCallback(ctx, client, id, token, nil) }); err == nil {
+	if err := retry(ctx, func(ctx context.Context) error { return postCallback(ctx, client, id, token, "application/json", nil) }); err == nil {
 		t.Errorf("a callback after the deadline succeeded")
 	}
 	drain()
 
 	// Bad ids and tokens never reach the network.
 	for _, bad := range [][2]string{{"1/../2", "t"}, {"1", "a/b"}, {"1", ""}} {
-		if err := postCallback(context.Background(), client, bad[0], bad[1], nil); err == nil {
+		if err := postCallback(context.Background(), client, bad[0], bad[1], "application/json", nil); err == nil {
 			t.Errorf("postCallback(%q, %q) succeeded", bad[0], bad[1])
 		}
 	}

@@ -3,17 +3,20 @@ package discord
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/bwmarrin/discordgo"
 )
 
 // interactionsHandler is the HTTP interactions endpoint.
@@ -22,6 +25,9 @@ type interactionsHandler struct {
 	key     *publicKey
 	rs      *responder
 	rejects *rejectLog
+	client  *http.Client // for follow-ups, through DISCORD_API_URL
+	later   *followups
+	public  *url.URL // PUBLIC_URL, or nil
 }
 
 // NewHTTPHandler returns the handler for Discord's interactions endpoint,
@@ -40,6 +46,15 @@ type interactionsHandler struct {
 // The timestamp's age is not checked, as Discord does not ask for it: it
 // is covered by the signature, and a replayed request only gets the
 // replayer the same public answer again.
+//
+// Button presses are answered inline too, privately (see responder). A
+// response over HTTP cannot carry a file, so a map's image is shown from
+// cfg.PublicURL + Image.Path when PublicURL is set; without it the
+// interaction is deferred (type 5) and the answer, with the image
+// attached, is posted as a follow-up message through cfg.APIURL. At most
+// maxFollowups are posted at once (an answer past that goes inline
+// without its image, the alt text still in it), each within
+// followupTimeout; the handler's Drain method waits for them at shutdown.
 func NewHTTPHandler(cfg Config, h bot.Handler, c bot.Completer) (http.Handler, error) {
 	cfg = cfg.withDefaults()
 	var errs []error
@@ -50,14 +65,30 @@ func NewHTTPHandler(cfg Config, h bot.Handler, c bot.Completer) (http.Handler, e
 	if h == nil {
 		errs = append(errs, errors.New("discord: a bot.Handler is required"))
 	}
+	client, err := cfg.httpClient()
+	if err != nil {
+		errs = append(errs, err)
+	}
+	var public *url.URL
+	if cfg.PublicURL != "" {
+		u, err := url.Parse(cfg.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("discord: PUBLIC_URL %q must be an http or https URL", cfg.PublicURL))
+		}
+		public = u
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithCancel(context.Background())
 	return &interactionsHandler{
 		cfg:     cfg,
 		key:     key,
 		rs:      &responder{h: h, c: c},
 		rejects: &rejectLog{log: cfg.Logger, now: cfg.Now, last: map[reason]*sampled{}},
+		client:  client,
+		later:   &followups{slots: make(chan struct{}, maxFollowups), ctx: ctx, cancel: cancel},
+		public:  public,
 	}, nil
 }
 
@@ -109,22 +140,44 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 		h.reject(w, r, http.StatusUnauthorized, reasonBadSignature)
 		return
 	}
-	i, err := decodeInteraction(body)
+	i, err := decodePress(body)
+	if err != nil {
+		i, err = pressWithoutData(body) // still answered: politely
+	}
 	if err != nil {
 		h.reject(w, r, http.StatusBadRequest, reasonNotInteraction)
 		return
 	}
-	resp, kind, err := h.rs.answer(r.Context(), i)
+	resp, err := h.rs.respond(r.Context(), i)
 	if errors.Is(err, errUnsupported) {
 		h.reject(w, r, http.StatusBadRequest, reasonUnsupported)
 		return
 	}
+	kind := resp.kind
+	var later *discordgo.InteractionResponseData
+	var out []byte
+	if err == nil {
+		later = h.placeImage(i, resp)
+		out, err = encode(resp.InteractionResponse)
+	}
 	if err == nil {
 		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Length", strconv.Itoa(len(resp)))
-		_, err = w.Write(resp)
+		w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+		_, err = w.Write(out)
 	} else {
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
+	}
+	if later != nil {
+		if err != nil {
+			h.later.release() // Discord never heard of the deferral
+		} else {
+			// Send the deferral before the follow-up is posted: Discord
+			// takes follow-ups only for an interaction it has seen answered.
+			_ = http.NewResponseController(w).Flush()
+			appID, token := i.AppID, i.Token
+			h.later.run(func(ctx context.Context) { h.followup(ctx, appID, token, later, kind, start) })
+			return // the follow-up reports the delivery
+		}
 	}
 	if kind == kindPing {
 		return
@@ -135,6 +188,151 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 	d := h.cfg.Now().Sub(start)
 	h.cfg.Hooks.OnAnswered(kind, outcome, d)
 	logAnswer(r.Context(), h.cfg.Logger, "http", kind, outcome, d, err)
+}
+
+// pressWithoutData decodes a button press whose data does not decode
+// (missing, or not a component's), with empty data in its place, so that
+// it is answered with the bot's polite note rather than a 400. Anything
+// else is an error, as from decodeInteraction.
+func pressWithoutData(body []byte) (*discordgo.Interaction, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return nil, err
+	}
+	var typ discordgo.InteractionType
+	if err := json.Unmarshal(fields["type"], &typ); err != nil || typ != discordgo.InteractionMessageComponent {
+		return nil, errors.New("not a button press")
+	}
+	fields["data"] = json.RawMessage(`{}`)
+	b, err := json.Marshal(fields)
+	if err != nil {
+		return nil, err
+	}
+	return decodeInteraction(b)
+}
+
+// placeImage makes a response with an attached image fit for the HTTP
+// endpoint, whose response cannot carry files: the image is shown from
+// PUBLIC_URL when it is set; otherwise the response becomes a deferral
+// and the message with its file is returned, to post as a follow-up (a
+// slot for it is held: run or release it). When neither can be done, the
+// image is left out and the alt text in the description stands for it.
+func (h *interactionsHandler) placeImage(i *discordgo.Interaction, resp response) *discordgo.InteractionResponseData {
+	data := resp.Data
+	if data == nil || len(data.Files) == 0 || resp.image == nil {
+		return nil
+	}
+	if path := resp.image.Path; h.public != nil && len(path) > 1 && path[0] == '/' && imageAt(data, h.public.JoinPath(path).String()) {
+		return nil
+	}
+	if resp.Type != discordgo.InteractionResponseChannelMessageWithSource || !isSnowflake(i.AppID) || !isToken(i.Token) || !h.later.reserve() {
+		h.cfg.Logger.Warn("discord: an image left out of an answer: no PUBLIC_URL, and no follow-up could be posted", "follow-ups", maxFollowups)
+		dropImage(data)
+		return nil
+	}
+	resp.Type = discordgo.InteractionResponseDeferredChannelMessageWithSource
+	resp.Data = &discordgo.InteractionResponseData{Flags: data.Flags & discordgo.MessageFlagsEphemeral}
+	return data
+}
+
+// followup posts a deferred answer with its files to the interaction's
+// webhook, retrying a 429 or a 5xx within ctx, and reports the delivery.
+func (h *interactionsHandler) followup(ctx context.Context, appID, token string, data *discordgo.InteractionResponseData, kind string, start time.Time) {
+	msg := &discordgo.WebhookParams{
+		Embeds: data.Embeds, Components: data.Components, AllowedMentions: data.AllowedMentions,
+		Flags: data.Flags, Files: data.Files,
+	}
+	contentType, body, err := discordgo.MultipartBodyWithJSON(msg, msg.Files)
+	if err == nil {
+		err = retry(ctx, func(ctx context.Context) error { return postFollowup(ctx, h.client, appID, token, contentType, body) })
+	}
+	outcome := bot.DeliveryOutcome(err)
+	if err != nil && isRateLimit(err) {
+		outcome = bot.OutcomeRateLimited
+	}
+	d := h.cfg.Now().Sub(start)
+	h.cfg.Hooks.OnAnswered(kind, outcome, d)
+	logAnswer(context.Background(), h.cfg.Logger, "http follow-up", kind, outcome, d, err)
+}
+
+// Drain waits until the follow-ups being posted are done, or ctx ends,
+// when it stops them; answers that come after it starts go without their
+// image. The program calls it at shutdown, after the HTTP server has
+// stopped taking requests.
+func (h *interactionsHandler) Drain(ctx context.Context) error {
+	return h.later.drain(ctx)
+}
+
+// maxFollowups bounds the follow-up messages posted at once.
+const maxFollowups = 16
+
+// followupTimeout bounds posting one follow-up, retries included: far
+// within the 15 minutes an interaction's token lasts.
+const followupTimeout = time.Minute
+
+// followups is the background work of the HTTP endpoint: follow-up
+// messages, bounded in number and time, drained at shutdown.
+type followups struct {
+	slots  chan struct{} // one per follow-up held or running
+	ctx    context.Context
+	cancel context.CancelFunc
+	wg     sync.WaitGroup
+
+	mu     sync.Mutex
+	closed bool
+}
+
+// reserve holds a slot for a follow-up; false when all are taken or the
+// handler is draining.
+func (f *followups) reserve() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.closed {
+		return false
+	}
+	select {
+	case f.slots <- struct{}{}:
+		f.wg.Add(1)
+		return true
+	default:
+		return false
+	}
+}
+
+// release gives back a slot.
+func (f *followups) release() {
+	<-f.slots
+	f.wg.Done()
+}
+
+// run runs fn in the background in a reserved slot, with a context that
+// ends after followupTimeout or when draining gives up.
+func (f *followups) run(fn func(ctx context.Context)) {
+	go func() {
+		defer f.release()
+		ctx, cancel := context.WithTimeout(f.ctx, followupTimeout)
+		defer cancel()
+		fn(ctx)
+	}()
+}
+
+func (f *followups) drain(ctx context.Context) error {
+	f.mu.Lock()
+	f.closed = true
+	f.mu.Unlock()
+	done := make(chan struct{})
+	go func() {
+		f.wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		f.cancel()
+		<-done
+		return fmt.Errorf("discord: follow-up messages still being posted at the deadline: %w", ctx.Err())
+	}
 }
 
 // reject answers with status and logs the rejection (sampled); the body

@@ -91,7 +91,7 @@ func TestHTTPAnswers(t *testing.T) {
 	if w.Code != 200 {
 		t.Fatalf("command: %d %s", w.Code, w.Body)
 	}
-	var resp discordgo.InteractionResponse
+	var resp sent
 	if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
 		t.Fatal(err)
 	}
@@ -203,7 +203,8 @@ func TestHTTPRejects(t *testing.T) {
 		{"no content type", header(s.request(ts, body), "Content-Type", ""), http.StatusUnsupportedMediaType},
 		{"huge body", s.request(ts, append(body, bytes.Repeat([]byte(" "), 9<<10)...)), http.StatusRequestEntityTooLarge},
 		{"signed, not JSON", s.request(ts, []byte(`{"type":2,`)), http.StatusBadRequest},
-		{"signed, a button", s.request(ts, []byte(`{"type":3,"id":"1","token":"t","data":{"custom_id":"x","component_type":2}}`)), http.StatusBadRequest},
+		{"signed, a modal", s.request(ts, []byte(`{"type":5,"id":"1","token":"t","data":{"custom_id":"x","components":[]}}`)), http.StatusBadRequest},
+		{"signed, a button press that is not JSON", s.request(ts, []byte(`{"type":3,"data":`)), http.StatusBadRequest},
 		{"signed, no data", s.request(ts, []byte(`{"type":2,"id":"1","token":"t"}`)), http.StatusBadRequest},
 	} {
 		w := serve(h, tc.r)
@@ -264,15 +265,28 @@ func TestHTTPPanic(t *testing.T) {
 	}
 }
 
-// FuzzHTTPHandler sends signed and unsigned bodies: the handler never
-// panics, unsigned ones always get 401, and every 200 is valid JSON.
+// FuzzHTTPHandler sends signed and unsigned bodies, commands and button
+// presses among them, to the endpoint answering with the real bot: the
+// handler never panics, unsigned ones always get 401, every 200 is valid
+// JSON, and a button press is always answered privately: a new ephemeral
+// message (type 4, flags 64) or an update of the person's own (type 7).
 func FuzzHTTPHandler(f *testing.F) {
-	for _, b := range []string{guildCommand, dmAutocomplete, `{"type":1}`, `{"type":2,"data":{"options":[{"name":"query","value":"@everyone"}]}}`, `{`, ``} {
-		f.Add([]byte(b), true)
-		f.Add([]byte(b), false)
+	b := theBot(f)
+	var seeds []string
+	for _, bt := range b.Handle(context.Background(), bot.Query{Text: "list", Platform: platform}).Buttons {
+		seeds = append(seeds, componentJSON("1300000000000000050", "tok", bt.Value, 2, 64), componentJSON("1300000000000000051", "tok", bt.Value, 2, 0))
+	}
+	for _, s := range append(seeds, guildCommand, dmAutocomplete, `{"type":1}`, `{"type":2,"data":{"options":[{"name":"query","value":"@everyone"}]}}`, `{`, ``,
+		componentJSON("1", "t", "v1:0db34b73:timeline:c/UG", 2, 0), componentJSON("1", "t", "", 2, 64), componentJSON("1", "t", "x", 3, 0),
+		`{"type":3,"id":"1","token":"t"}`, `{"type":3,"id":"1","token":"t","data":null}`, `{"type":3,"data":{"custom_id":5}}`,
+		strings.Replace(guildCommand, `"value":"uganda"`, `"value":"map"`, 1)) {
+		f.Add([]byte(s), true)
+		f.Add([]byte(s), false)
 	}
 	s := newSigner(f)
-	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex()}, stubHandler, stubCompleter)
+	// Follow-ups, should an answer carry an image, go nowhere: a port
+	// nothing listens on.
+	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), APIURL: "http://127.0.0.1:1"}, b, stubCompleter)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -290,7 +304,27 @@ func FuzzHTTPHandler(f *testing.F) {
 		case w.Code != http.StatusOK && w.Code != http.StatusBadRequest && w.Code != http.StatusUnauthorized:
 			t.Fatalf("status %d", w.Code)
 		}
+		if w.Code != http.StatusOK || !isPress(body) {
+			return
+		}
+		var resp sent
+		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil {
+			t.Fatalf("%v: %s", err, w.Body)
+		}
+		private := resp.Type == discordgo.InteractionResponseChannelMessageWithSource && resp.Data != nil && resp.Data.Flags&discordgo.MessageFlagsEphemeral != 0
+		if !private && resp.Type != discordgo.InteractionResponseUpdateMessage {
+			t.Fatalf("a button press answered with %s", w.Body)
+		}
 	})
+}
+
+// isPress reports whether body is a button press the endpoint answers.
+func isPress(body []byte) bool {
+	i, err := decodeInteraction(body)
+	if err != nil {
+		i, err = pressWithoutData(body)
+	}
+	return err == nil && i.Type == discordgo.InteractionMessageComponent
 }
 
 // readSignal signals once its first Read has returned: by then the handler
@@ -469,7 +503,7 @@ func TestHTTPHelpShowsUsage(t *testing.T) {
 		strings.Replace(guildCommand, `"value":"uganda"`, `"value":"help"`, 1),
 	} {
 		w := serve(h, s.request(ts, []byte(body)))
-		var resp discordgo.InteractionResponse
+		var resp sent
 		if err := json.Unmarshal(w.Body.Bytes(), &resp); err != nil || resp.Data == nil || len(resp.Data.Embeds) != 1 {
 			t.Fatalf("help: %d %s", w.Code, w.Body)
 		}

@@ -64,51 +64,128 @@ const commandPrefix = "/agreement query:"
 
 // Render turns a reply into the data of an interaction response: one embed
 // within every Discord limit, markdown escaped in all text that comes from
-// the reply, no mentions allowed, and the ephemeral flag for private replies.
-// An answer too long for one message is shortened where it overflows, and
-// the commands in Reply.More that show the rest are listed at the end.
+// the reply, no mentions allowed, the reply's buttons under it, and the
+// ephemeral flag for private replies.
+//
+// Unless the reply asks for the whole answer (Reply.Full), it is rendered
+// in its short form, public or private alike: a country's or a topic's
+// card shows its headline, summary, highlights, one line of sources and
+// the as-of line, in at most shortBudget visible characters (see
+// shortCard); a list, search, latest, since, from, ranking or sources
+// answer shows one page of bot.PageSize entries, with the count and "page
+// N of M". Everything else, focused answers included, is short already and
+// is rendered whole. A whole answer too long for one message is shortened
+// where it overflows, and the commands in Reply.More that show the rest
+// are listed at the end.
+//
+// A reply with an Image (the map) gets the PNG as an attached file, shown
+// as the embed's image (attachment://name), with the alt text as the
+// description; the HTTP endpoint, which cannot send files inline, moves
+// the image to PUBLIC_URL or to a follow-up message.
 //
 // Render is deterministic: the same reply gives the same data.
 func Render(r bot.Reply) *discordgo.InteractionResponseData {
+	var e *discordgo.MessageEmbed
+	switch {
+	case isShortCard(r):
+		e = shortCard(r)
+	case isPaged(r):
+		e = page(r)
+	default:
+		e = embed(r, "")
+	}
+	data := &discordgo.InteractionResponseData{
+		Embeds: []*discordgo.MessageEmbed{e},
+		// An empty, non-nil Parse marshals as "parse":[], which allows no
+		// mentions at all; a nil one marshals as null, which Discord reads
+		// as the default and pings.
+		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},
+		Components:      components(r.Buttons),
+	}
+	if r.Image != nil {
+		attachImage(data, r.Image)
+	}
+	if r.Visibility == bot.Private {
+		data.Flags = discordgo.MessageFlagsEphemeral
+	}
+	return data
+}
+
+// title is a reply's embed title, "Uganda · signed (disputed)", and
+// whether it had to be cut.
+func title(r bot.Reply) (string, bool) {
+	if r.Title == "" && r.Status == "" {
+		return "", false
+	}
+	suffix := ""
+	if r.Status != "" {
+		suffix, _ = escClip(oneLine(r.Status), 64) // only a hostile status is this long
+		if r.Disputed {
+			suffix += " (disputed)"
+		}
+		if r.Title != "" {
+			suffix = " · " + suffix
+		}
+	}
+	t, cut := escClip(oneLine(r.Title), maxTitle-width(suffix))
+	return t + suffix, cut
+}
+
+// alt is the image's text for those who cannot see it, unless the summary
+// already says it.
+func alt(r bot.Reply) string {
+	if r.Image == nil || r.Image.Alt == r.Summary {
+		return ""
+	}
+	return r.Image.Alt
+}
+
+// maxFooterText bounds the footer of a whole answer: far below maxFooter,
+// since the title, description and footer together must leave room for
+// fields within the 6,000 in all. Footer() is a few short lines.
+const maxFooterText = 400
+
+// footer is the embed footer for the text of bot.Reply.Footer, or nil.
+func footer(text string, max int) *discordgo.MessageEmbedFooter {
+	if text == "" {
+		return nil
+	}
+	return &discordgo.MessageEmbedFooter{Text: plainLines(text, max)}
+}
+
+// embed renders a reply whole: title, the stated problem and the summary,
+// then every field, result, suggestion, event and source, shortened where
+// they overflow, and the footer. tail, plain text, ends the description
+// and is never cut (a page's "Page 2 of 6").
+func embed(r bot.Reply, tail string) *discordgo.MessageEmbed {
 	e := &discordgo.MessageEmbed{Color: colour(r)}
-	shortened := false
+	var shortened bool
+	e.Title, shortened = title(r)
 
-	// Title: "Uganda · signed (disputed)".
-	if r.Title != "" || r.Status != "" {
-		suffix := ""
-		if r.Status != "" {
-			suffix, _ = escClip(oneLine(r.Status), 64) // only a hostile status is this long
-			if r.Disputed {
-				suffix += " (disputed)"
-			}
-			if r.Title != "" {
-				suffix = " · " + suffix
-			}
+	// Description: the stated problem, the summary, and the text for
+	// those who cannot see the image when it says more.
+	var b strings.Builder
+	for _, p := range []string{r.Notice, r.Summary, alt(r)} {
+		if p == "" {
+			continue
 		}
-		title, cut := escClip(oneLine(r.Title), maxTitle-width(suffix))
-		e.Title = title + suffix
-		shortened = shortened || cut
-	}
-
-	// Description: the stated problem, then the summary.
-	desc := r.Notice
-	if r.Summary != "" {
-		if desc != "" {
-			desc += "\n\n"
+		if b.Len() > 0 {
+			b.WriteString("\n\n")
 		}
-		desc += r.Summary
+		b.WriteString(p)
 	}
-	if desc != "" {
+	if b.Len() > 0 {
 		var cut bool
-		e.Description, cut = escClip(desc, maxDescription)
+		e.Description, cut = escClip(b.String(), maxDescription-len(tail)-2)
 		shortened = shortened || cut
 	}
-
-	if r.AsOf != "" {
-		// Far below maxFooter: the title, description and footer together
-		// must leave room for fields within the 6,000 in all.
-		e.Footer = &discordgo.MessageEmbedFooter{Text: plain("Facts as of "+r.AsOf, 200)}
+	if tail != "" {
+		if e.Description != "" {
+			e.Description += "\n\n"
+		}
+		e.Description += esc(tail)
 	}
+	e.Footer = footer(r.Footer(), maxFooterText)
 
 	fixed := width(e.Title) + width(e.Description)
 	if e.Footer != nil {
@@ -134,34 +211,52 @@ func Render(r bot.Reply) *discordgo.InteractionResponseData {
 	if e.Title == "" && e.Description == "" && len(e.Fields) == 0 {
 		e.Description = "No answer."
 	}
-
-	data := &discordgo.InteractionResponseData{
-		Embeds: []*discordgo.MessageEmbed{e},
-		// An empty, non-nil Parse marshals as "parse":[], which allows no
-		// mentions at all; a nil one marshals as null, which Discord reads
-		// as the default and pings.
-		AllowedMentions: &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}},
-	}
-	if r.Visibility == bot.Private {
-		data.Flags = discordgo.MessageFlagsEphemeral
-	}
-	return data
+	return e
 }
 
-// line is one line of a field value: pre + escaped text + post, where pre
-// and post are already markdown (a bullet, a link target). Only the text
-// is shortened when a line is too long.
+// line is one line of a field value: a bullet, an event's date in bold or
+// a source's id, then the text, linked to a checked URL when there is one.
+// The parts are escaped as they are appended, and only the text is
+// shortened when a line is too long.
 type line struct {
-	pre, text, post string
+	dated bool   // the line starts with date, in bold
+	date  string // raw
+	id    string // raw: a source's id
+	text  string // raw
+	link  string // a URL from linkURL, or ""
 }
 
 // appendTo appends the line, at most max characters, to b and returns its
 // width.
 func (l line) appendTo(b []byte, max int) ([]byte, int) {
-	pw, qw := width(l.pre), width(l.post)
-	b = append(b, l.pre...)
-	b, w, _ := appendEscClip(b, oneLine(l.text), max-pw-qw)
-	return append(b, l.post...), pw + w + qw
+	b = append(b, bullet...)
+	w := width(bullet)
+	if l.dated {
+		var dw int
+		b = append(b, "**"...)
+		b, dw, _ = appendEscClip(b, oneLine(l.date), 64)
+		b = append(b, "** "...)
+		w += dw + len("**** ")
+	}
+	if l.id != "" {
+		var iw int
+		b, iw, _ = appendEscClip(b, oneLine(l.id), 16)
+		b = append(b, ' ')
+		w += iw + 1
+	}
+	post := 0
+	if l.link != "" {
+		b = append(b, '[')
+		w++
+		post = len("](") + len(l.link) + len(")")
+	}
+	b, tw, _ := appendEscClip(b, oneLine(l.text), max-w-post)
+	if l.link != "" {
+		b = append(b, "]("...)
+		b = append(b, l.link...)
+		b = append(b, ')')
+	}
+	return b, w + tw + post
 }
 
 // oneLine joins the lines of s with spaces: items, dates and names are
@@ -219,7 +314,7 @@ func sections(r bot.Reply) []section {
 		s := section{name: n, nameW: width(n), noun: noun, ends: make([]int, len(ls)), widths: make([]int, len(ls))}
 		size := 0
 		for _, l := range ls {
-			size += len(l.pre) + len(l.text) + len(l.text)/8 + len(l.post) + 1
+			size += len(bullet) + len(l.date) + len(l.id) + len(l.text) + len(l.text)/8 + len(l.link) + 12
 		}
 		s.text = make([]byte, 0, size)
 		for i, l := range ls {
@@ -232,7 +327,7 @@ func sections(r bot.Reply) []section {
 	for _, f := range r.Fields {
 		ls = ls[:0]
 		for _, it := range f.Items {
-			ls = append(ls, line{pre: bullet, text: it})
+			ls = append(ls, line{text: it})
 		}
 		add(f.Name, "items", ls)
 	}
@@ -253,20 +348,19 @@ func sections(r bot.Reply) []section {
 			flush()
 		}
 		group = res.Group
-		ls = append(ls, line{pre: bullet, text: res.Line()})
+		ls = append(ls, line{text: res.Line()})
 	}
 	flush()
 
 	ls = ls[:0]
 	for _, s := range r.Suggestions {
-		ls = append(ls, line{pre: bullet, text: s.Name})
+		ls = append(ls, line{text: s.Name})
 	}
 	add("Did you mean?", "suggestions", ls)
 
 	ls = ls[:0]
 	for _, ev := range r.Timeline {
-		d, _ := escClip(oneLine(ev.Date), 64)
-		ls = append(ls, line{pre: bullet + "**" + d + "** ", text: ev.Text})
+		ls = append(ls, line{dated: true, date: ev.Date, text: ev.Text})
 	}
 	add("Timeline", "events", ls)
 
@@ -293,11 +387,6 @@ func resultsHeading(k bot.Kind) string {
 // sourceLine shows a source as "• S1 [Reuters, 2025-08-20](https://…)", or
 // without the link when its URL is not a plain http(s) URL.
 func sourceLine(s bot.Source) line {
-	pre := bullet
-	if s.ID != "" {
-		id, _ := escClip(oneLine(s.ID), 16)
-		pre = bullet + id + " "
-	}
 	text := s.Outlet
 	if text == "" {
 		text = s.Title
@@ -305,10 +394,8 @@ func sourceLine(s bot.Source) line {
 	if s.Date != "" {
 		text += ", " + s.Date
 	}
-	if u, ok := linkURL(s.URL); ok {
-		return line{pre: pre + "[", text: text, post: "](" + u + ")"}
-	}
-	return line{pre: pre, text: text}
+	u, _ := linkURL(s.URL)
+	return line{id: s.ID, text: text, link: u}
 }
 
 // moreField lists the commands that show what a shortened answer leaves

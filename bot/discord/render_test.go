@@ -5,9 +5,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math/rand/v2"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,10 +43,14 @@ func indentJSON(t *testing.T, v any) []byte {
 
 func TestRenderGolden(t *testing.T) {
 	for name, r := range map[string]bot.Reply{
-		"country":   ugandaReply(),
-		"list":      listReply(),
-		"help":      helpReply(),
-		"not_found": notFoundReply(),
+		"country":      ugandaReply(), // the short card, as posted
+		"country-full": ugandaFull(),  // the Full card button's answer
+		"focused":      focusedReply(),
+		"list":         listReply(), // page 1 of 3
+		"list-page2":   listPage(2),
+		"map":          mapReply(),
+		"help":         helpReply(),
+		"not_found":    notFoundReply(),
 	} {
 		t.Run(name, func(t *testing.T) {
 			data := Render(r)
@@ -134,6 +140,101 @@ func checkLimits(t *testing.T, data *discordgo.InteractionResponseData) {
 		t.Errorf("embeds total %d characters, over %d", total, maxEmbedTotal)
 	}
 	checkNoMarkup(t, data)
+	checkComponents(t, raw)
+	checkNoBidi(t, raw)
+	for _, f := range data.Files {
+		if f.Name != fileName(f.Name) || data.Embeds[0].Image == nil || data.Embeds[0].Image.URL != "attachment://"+f.Name {
+			t.Errorf("file %q is not the embed's image %+v", f.Name, data.Embeds[0].Image)
+		}
+	}
+}
+
+// checkComponents fails t unless the components in a marshalled response
+// are within Discord's limits: at most 5 action rows of 1 to 5 grey
+// buttons, each with a label of 1 to 80 characters and a custom_id of 1 to
+// 100, no custom_id twice.
+func checkComponents(t *testing.T, raw []byte) {
+	t.Helper()
+	var d sentData
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatalf("%v: %s", err, raw)
+	}
+	if len(d.Components) > maxRows {
+		t.Errorf("%d action rows, over %d", len(d.Components), maxRows)
+	}
+	seen := map[string]bool{}
+	for _, row := range d.Components {
+		if row.Type != discordgo.ActionsRowComponent || len(row.Components) < 1 || len(row.Components) > maxRowButtons {
+			t.Errorf("action row of type %d with %d components", row.Type, len(row.Components))
+		}
+		for _, b := range row.Components {
+			if b.Type != discordgo.ButtonComponent || b.Style != discordgo.SecondaryButton {
+				t.Errorf("button %+v: want type 2, style 2", b)
+			}
+			if n := width(b.Label); n < 1 || n > maxLabel {
+				t.Errorf("label %q is %d characters", b.Label, n)
+			}
+			if n := width(b.CustomID); n < 1 || n > maxCustomID || seen[b.CustomID] {
+				t.Errorf("custom_id %q (%d characters) empty, too long or used twice", b.CustomID, n)
+			}
+			seen[b.CustomID] = true
+		}
+	}
+}
+
+// checkNoBidi fails t if any string in a marshalled response holds a
+// bidirectional control.
+func checkNoBidi(t *testing.T, raw []byte) {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatal(err)
+	}
+	var walk func(v any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case string:
+			if i := strings.IndexFunc(v, bot.IsBidiControl); i >= 0 {
+				t.Errorf("a bidi control at %d in %q", i, v)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x)
+			}
+		case map[string]any:
+			for k, x := range v {
+				walk(k)
+				walk(x)
+			}
+		}
+	}
+	walk(v)
+}
+
+// visibleWidth is what people read of an embed: its texts without the
+// backslashes of escapes, the targets of links and the zero-width spaces
+// that defuse mentions.
+func visibleWidth(e *discordgo.MessageEmbed) int {
+	n := visible(e.Title) + visible(e.Description)
+	for _, f := range e.Fields {
+		n += visible(f.Name) + visible(f.Value)
+	}
+	if e.Footer != nil {
+		n += width(strings.ReplaceAll(e.Footer.Text, zwsp, ""))
+	}
+	return n
+}
+
+func visible(s string) int {
+	s = links.ReplaceAllString(s, "$1")
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return width(strings.ReplaceAll(b.String(), zwsp, ""))
 }
 
 // links matches the masked links Render makes for sources.
@@ -220,7 +321,7 @@ func stripOwnBold(s string) string {
 }
 
 func TestRenderShape(t *testing.T) {
-	d := Render(ugandaReply())
+	d := Render(ugandaFull())
 	e := d.Embeds[0]
 	if want := "Uganda · signed (disputed)"; e.Title != want {
 		t.Errorf("title = %q, want %q", e.Title, want)
@@ -228,11 +329,14 @@ func TestRenderShape(t *testing.T) {
 	if e.Color != statusColours["signed"] {
 		t.Errorf("colour = %#x, want signed's %#x", e.Color, statusColours["signed"])
 	}
-	if e.Footer == nil || e.Footer.Text != "Facts as of 2026-03-14" {
-		t.Errorf("footer = %+v", e.Footer)
+	if want := "Facts as of 2026-03-14, 8 months ago.\nNewer reporting may exist: nothing after 2026-03-14 is covered.\nReport a wrong fact: https://github.com/agreementbot/agreementbot/issues"; e.Footer == nil || e.Footer.Text != want {
+		t.Errorf("footer = %+v, want %q", e.Footer, want)
 	}
-	if d.Flags != 0 {
-		t.Errorf("flags = %d for a public reply", d.Flags)
+	if d.Flags != discordgo.MessageFlagsEphemeral {
+		t.Errorf("flags = %d for a private reply", d.Flags)
+	}
+	if Render(ugandaReply()).Flags != 0 {
+		t.Errorf("flags set on a public reply")
 	}
 	var sources string
 	for _, f := range e.Fields {
@@ -255,7 +359,7 @@ func TestRenderShape(t *testing.T) {
 }
 
 func TestRenderShortensWithPointer(t *testing.T) {
-	r := ugandaReply()
+	r := ugandaFull()
 	for i := range 60 {
 		r.Sources = append(r.Sources, bot.Source{ID: fmt.Sprintf("S%d", 100+i), Outlet: "Outlet", Date: "2025-09-01", URL: fmt.Sprintf("https://example.org/a/very/long/path/to/article/number/%d", i)})
 	}
@@ -295,6 +399,10 @@ func TestEscape(t *testing.T) {
 		{"well-known #3 in 2025-08", "well-known #3 in 2025-08"},
 		{"back\\slash", `back\\slash`},
 		{"bidi\u202eevil\x00\x07", "bidievil"},
+		// Every control bot.StripBidi removes, and nothing else: the
+		// joiners of emoji sequences and Arabic names stay.
+		{"a\u061cb\u200ec\u200fd\u202ae\u202bf\u202cg\u202dh\u2066i\u2067j\u2068k\u2069l", "abcdefghijkl"},
+		{"👩\u200d💻 \u0645\u200c\u0646 x\u200by", "👩\u200d💻 \u0645\u200c\u0646 x\u200by"},
 		{"tab\there", "tab here"},
 		{"bad \xff utf8", "bad \ufffd utf8"},
 	} {
@@ -411,6 +519,25 @@ func FuzzEscape(f *testing.F) {
 	})
 }
 
+// FuzzLinkURL checks linkURL's scan for plain URLs against the parse it
+// saves: a URL it passes unchanged is one the parse returns unchanged.
+func FuzzLinkURL(f *testing.F) {
+	for _, s := range []string{"https://example.org/a?b=c#d", "http://example.org:8080/x", "https://example.org", "https://example.org:/x",
+		"https://:80/x", "https:///x", "https://example.org:8a/", "https://Example.org/", "HTTPS://example.org/", "https://example.org/a%41",
+		"https://example.org/a(b)", "https://ex.org/?q=a+b&c=d;e,f:g~h", "https://ex.org#a#b", "https://ex.org/a//b/../c", "https://ex.org?", "https://ex.org#",
+		"https://a..b/", "https://-a-/", "https://1.2.3.4:0/"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		if len(raw) > maxURL || !plainLink(raw) {
+			return
+		}
+		if got, ok := parsedLink(raw); !ok || got != raw {
+			t.Fatalf("plainLink(%q) is true, but the parse gives %q, %v", raw, got, ok)
+		}
+	})
+}
+
 func TestLinkURL(t *testing.T) {
 	for _, tc := range []struct {
 		in, want string
@@ -444,12 +571,21 @@ var hostile = []string{
 	"# Heading\n> quote\n- list\n-# subtext\n1. ordered",
 	"https://evil.example/phish",
 	"\u202eevil\u202c \x00 \x1b[31m",
+	"\u2067\u061cleft\u200f\u200e\u2069 \u202a\u202b\u202d\u2066\u2068",
 	"😀🇺🇬 combining é and 𝕏 astral",
 	"back\\slash\\",
 }
 
+// randomRunes are runes a generated text picks from: every bidi control,
+// the markdown and mention characters, line breaks, joiners, letters of
+// other scripts and astral characters.
+var randomRunes = []rune("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069" +
+	"\\*_~`|[]()<>#-+.:@/ \n\t\r\x00\x7f\u200b\u200c\u200d\u2028" +
+	"aZ09éßمنشא中😀🇺\U0001d54f")
+
 // hostileReply builds a reply with text of random length and content,
-// large counts of everything, and hostile markup everywhere.
+// large counts of everything, hostile markup and random runes everywhere,
+// every kind, short or whole, with buttons and sometimes an image.
 func hostileReply(rng *rand.Rand) bot.Reply {
 	text := func() string {
 		var b strings.Builder
@@ -458,9 +594,18 @@ func hostileReply(rng *rand.Rand) bot.Reply {
 			n = 100 + rng.IntN(200) // very long text: 3,000 to 9,000 characters
 		}
 		for range n {
-			if rng.IntN(3) == 0 {
+			switch rng.IntN(4) {
+			case 0:
 				b.WriteString(hostile[rng.IntN(len(hostile))])
-			} else {
+			case 1:
+				for range 1 + rng.IntN(12) {
+					if rng.IntN(8) == 0 {
+						b.WriteRune(rune(rng.IntN(0x110000)))
+					} else {
+						b.WriteRune(randomRunes[rng.IntN(len(randomRunes))])
+					}
+				}
+			default:
 				b.WriteString("Lorem ipsum dolor sit amet ")
 			}
 		}
@@ -473,16 +618,27 @@ func hostileReply(rng *rand.Rand) bot.Reply {
 		return rng.IntN(max/4 + 1)
 	}
 	statuses := []string{"", "signed", "received", "refused", text()}
+	kinds := []bot.Kind{bot.KindCountry, bot.KindTopic, bot.KindList, bot.KindSearch, bot.KindLatest, bot.KindSince, bot.KindFrom,
+		bot.KindRanking, bot.KindSources, bot.KindNotFound, bot.KindHelp, bot.KindMap, bot.KindNoAgreement}
 	r := bot.Reply{
-		Kind:       []bot.Kind{bot.KindCountry, bot.KindList, bot.KindSearch, bot.KindNotFound, bot.KindHelp}[rng.IntN(5)],
-		Query:      text(),
-		Visibility: bot.Visibility(rng.IntN(2)),
-		Notice:     text(),
-		Title:      text(),
-		Status:     statuses[rng.IntN(len(statuses))],
-		Disputed:   rng.IntN(2) == 0,
-		Summary:    text(),
-		AsOf:       text(),
+		Kind:        kinds[rng.IntN(len(kinds))],
+		Query:       text(),
+		Visibility:  bot.Visibility(rng.IntN(2)),
+		Notice:      text(),
+		Title:       text(),
+		Status:      statuses[rng.IntN(len(statuses))],
+		Disputed:    rng.IntN(2) == 0,
+		Summary:     text(),
+		AsOf:        text(),
+		Age:         text(),
+		Stale:       rng.IntN(2) == 0,
+		Corrections: text(),
+		Full:        rng.IntN(3) == 0,
+		Page:        rng.IntN(10) - 1,
+		Key:         text(),
+	}
+	if rng.IntN(4) == 0 {
+		r.Aspect = "money"
 	}
 	for range count(40) {
 		f := bot.Field{Name: text()}
@@ -495,68 +651,173 @@ func hostileReply(rng *rand.Rand) bot.Reply {
 		r.Timeline = append(r.Timeline, bot.Event{Date: text(), Text: text()})
 	}
 	for i := range count(60) {
-		r.Results = append(r.Results, bot.Result{Name: text(), Status: text(), Snippet: text(), Group: fmt.Sprint(i / 7)})
+		r.Results = append(r.Results, bot.Result{Name: text(), Status: text(), Snippet: text(), Event: text(), Group: fmt.Sprint(i / 7)})
 	}
 	for range count(10) {
 		r.Suggestions = append(r.Suggestions, bot.Suggestion{Name: text()})
 	}
-	urls := []string{"https://example.org/ok", "http://evil)/[x](y)", "javascript:alert(1)", "https://ex.org/" + strings.Repeat("p", 600), text()}
+	for range count(6) {
+		r.Highlights = append(r.Highlights, text())
+	}
+	urls := []string{"https://example.org/ok", "http://evil)/[x](y)", "javascript:alert(1)", "https://ex.org/" + strings.Repeat("p", 600), "https://ex.org/\u202e/x", text()}
+	source := func() bot.Source {
+		return bot.Source{ID: text(), Outlet: text(), Title: text(), Date: text(), URL: urls[rng.IntN(len(urls))], Low: rng.IntN(3) == 0}
+	}
 	for range count(60) {
-		r.Sources = append(r.Sources, bot.Source{ID: text(), Outlet: text(), Title: text(), Date: text(), URL: urls[rng.IntN(len(urls))]})
+		r.Sources = append(r.Sources, source())
+	}
+	for range count(5) {
+		r.ShortSources = append(r.ShortSources, source())
+	}
+	values := []string{"v1:0db34b73:page:2:l//", "v1:0db34b73:timeline:c/UG", "", strings.Repeat("v", 101), "v1:\u202e0db34b73:card:c/UG"}
+	for range count(30) {
+		v := values[rng.IntN(len(values))]
+		if rng.IntN(3) == 0 {
+			v = text()
+		}
+		r.Buttons = append(r.Buttons, bot.Button{Label: text(), Action: bot.ActPage, Value: v})
 	}
 	for range rng.IntN(4) {
 		r.More = append(r.More, bot.More{Label: text(), Command: text()})
 	}
+	if r.Kind == bot.KindMap || rng.IntN(10) == 0 {
+		r.Image = &bot.Image{Name: text(), PNG: mapPNG(), Alt: text(), Path: text()}
+	}
 	return r
 }
 
+// TestRenderLimitsProperty renders generated replies: no bidi control and
+// no unescaped markup or mention reaches the payload, every Discord limit
+// holds, a short card stays within its budget and a page within its size.
 func TestRenderLimitsProperty(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	n := 200
+	n := 400
 	if testing.Short() {
-		n = 40
+		n = 60
 	}
 	for i := range n {
 		r := hostileReply(rng)
 		t.Run(fmt.Sprint(i), func(t *testing.T) {
 			t.Parallel()
-			checkLimits(t, Render(r))
+			checkRendered(t, r, Render(r))
 		})
 	}
 	// The extremes on their own.
 	r := hostileReply(rand.New(rand.NewPCG(3, 4)))
-	long := strings.Repeat("@everyone [x](http://evil) **b** ", 500)
-	r.Title, r.Summary, r.Notice, r.AsOf = long, long, long, long
-	r.Fields = nil
+	long := strings.Repeat("@everyone [x](http://evil) **b** \u202e", 500)
+	r.Title, r.Summary, r.Notice, r.AsOf, r.Age = long, long, long, long, long
+	r.Fields, r.Highlights = nil, nil
 	for range 40 {
 		r.Fields = append(r.Fields, bot.Field{Name: long, Items: []string{long, long}})
+		r.Highlights = append(r.Highlights, long)
 	}
-	checkLimits(t, Render(r))
+	for _, k := range []bot.Kind{bot.KindCountry, bot.KindList, bot.KindHelp} {
+		for _, full := range []bool{false, true} {
+			r.Kind, r.Full = k, full
+			checkRendered(t, r, Render(r))
+		}
+	}
 }
 
-// TestRenderStore renders every country and every command of the real
-// store through the real engine.
+// checkRendered checks data rendered from r: every limit, and the short
+// form's bounds.
+func checkRendered(t *testing.T, r bot.Reply, data *discordgo.InteractionResponseData) {
+	t.Helper()
+	checkLimits(t, data)
+	e := data.Embeds[0]
+	switch {
+	case isShortCard(r):
+		if n := visibleWidth(e); n > shortBudget {
+			t.Errorf("short card of %d visible characters, over %d", n, shortBudget)
+		}
+		if len(e.Fields) != 0 {
+			t.Errorf("short card with %d fields", len(e.Fields))
+		}
+	case isPaged(r):
+		p, _ := pageOf(r)
+		n, shown := len(r.Results), len(p.Results)
+		if r.Kind == bot.KindSources {
+			n, shown = len(r.Sources), len(p.Sources)
+		}
+		if shown > bot.PageSize || n > 0 && shown == 0 {
+			t.Errorf("a page of %s shows %d of %d entries", r.Kind, shown, n)
+		}
+		if want := fmt.Sprintf("Page %d of %d", r.PageNumber(), r.Pages()); n > 0 && !strings.Contains(e.Description, want) {
+			t.Errorf("a page of %s does not say %q: %q", r.Kind, want, e.Description)
+		}
+	}
+}
+
+// TestRenderStore renders every country, topic and command of the real
+// store through the real engine, and the answer to every button under
+// them: every limit holds, and every short card is within its budget. It
+// logs the short cards' visible lengths.
 func TestRenderStore(t *testing.T) {
 	store, err := knowledge.Load(knowledge.Embedded())
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := bot.New(store, bot.Options{Now: fixedNow})
+	b := bot.New(store, bot.Options{Now: fixedNow, CorrectionsURL: "https://example.org/corrections"})
 	queries := []string{"", "help", "about", "list", "list paid", "list disputed", "list nonsense", "sources", "latest",
-		"since 2025-01-01", "search children", "search deportees", "from cuba", "from venezuelans", "law", "court", "overview", "money",
-		"france", "atlantis", "@everyone [x](http://evil) **b**"}
+		"since 2025-01-01", "since 2025-06-01", "search children", "search deportees", "from cuba", "from venezuelans", "law", "court", "overview", "money",
+		"which countries received the most people", "how much did the US pay Eswatini", "list africa",
+		"france", "atlantis", "@everyone [x](http://evil) **b**", "\u202euganda"}
 	for _, st := range knowledge.Statuses() {
 		queries = append(queries, "list "+string(st))
 	}
 	for _, c := range store.Countries() {
 		queries = append(queries, c.Name, "sources "+c.Name, "latest "+c.Name)
 	}
-	for _, q := range queries {
-		r := b.Handle(context.Background(), bot.Query{Text: q, Platform: platform})
-		t.Run(q, func(t *testing.T) {
-			checkLimits(t, Render(r))
+	for _, tp := range store.Topics() {
+		queries = append(queries, tp.ID)
+	}
+	cardWidths := map[string]int{} // by answer key: each card once
+	pressed := map[string]bool{}
+	check := func(name string, r bot.Reply) {
+		t.Run(name, func(t *testing.T) {
+			data := Render(r)
+			checkRendered(t, r, data)
+			if isShortCard(r) {
+				cardWidths[r.Key] = visibleWidth(data.Embeds[0])
+			}
 		})
 	}
+	ctx := context.Background()
+	for _, q := range queries {
+		r := b.Handle(ctx, bot.Query{Text: q, Platform: platform})
+		check(q, r)
+		for _, bt := range r.Buttons {
+			if pressed[bt.Value] {
+				continue
+			}
+			pressed[bt.Value] = true
+			p := b.Handle(ctx, bot.Query{Button: bt.Value, Platform: platform})
+			if p.Kind == bot.KindHelp {
+				t.Errorf("%q: the %s button (%s) got help", q, bt.Label, bt.Value)
+			}
+			check(q+" > "+bt.Label, p)
+			for _, next := range p.Buttons { // one more page
+				if next.Label == "Next page" && !pressed[next.Value] {
+					pressed[next.Value] = true
+					check(q+" > "+bt.Label+" > "+next.Label, b.Handle(ctx, bot.Query{Button: next.Value, Platform: platform}))
+				}
+			}
+		}
+	}
+	var countries []int
+	for k, w := range cardWidths {
+		if strings.HasPrefix(k, "c/") {
+			countries = append(countries, w)
+		}
+	}
+	if len(countries) != len(store.Countries()) {
+		t.Fatalf("%d short cards for %d countries", len(countries), len(store.Countries()))
+	}
+	slices.Sort(countries)
+	cards := slices.Sorted(maps.Values(cardWidths))
+	t.Logf("short cards' visible characters (budget %d): %d countries min %d, median %d, max %d; with the topics, %d cards, min %d, median %d, max %d; %d buttons pressed",
+		shortBudget, len(countries), countries[0], countries[len(countries)/2], countries[len(countries)-1],
+		len(cards), cards[0], cards[len(cards)/2], cards[len(cards)-1], len(pressed))
 }
 
 func TestPlain(t *testing.T) {
@@ -580,3 +841,14 @@ func TestPlain(t *testing.T) {
 // fixedNow is the clock of bots in golden tests, so the facts' age they
 // show does not change from day to day.
 func fixedNow() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC) }
+
+// TestInvisibleIsStripBidi checks that the characters the escaper drops,
+// controls aside, are exactly those bot.StripBidi removes.
+func TestInvisibleIsStripBidi(t *testing.T) {
+	for r := rune(0); r <= utf8.MaxRune; r++ {
+		control := r < 0x20 && r != '\n' && r != '\t' || r == 0x7f
+		if got, want := invisible(r), control || bot.IsBidiControl(r); got != want {
+			t.Errorf("invisible(%U) = %v, want %v", r, got, want)
+		}
+	}
+}

@@ -33,8 +33,15 @@ const queryOption = "query"
 var noChoices = []byte(`{"type":8,"data":{"choices":[]}}`)
 
 // errUnsupported is returned for interactions this adapter does not
-// handle (buttons, modals).
+// handle (modals).
 var errUnsupported = errors.New("discord: unsupported interaction type")
+
+// unreadableButton is what the bot is passed as the button pressed when a
+// component interaction carries nothing a button of ours could have sent
+// (no data, an empty custom_id, a component other than a button): a value
+// bot.ParseButton rejects, so that the bot answers with its polite private
+// note, and counts and rate-limits the press, as it does a damaged one.
+const unreadableButton = "unreadable"
 
 // responder answers interactions. The gateway and the HTTP endpoint share
 // it; only the delivery differs. It recovers no panics: the program wraps
@@ -44,38 +51,114 @@ type responder struct {
 	c bot.Completer
 }
 
-// answer returns the JSON body of the response to i, and the kind of
-// answer for Hooks.Answered. Interactions arrive decoded into discordgo's
-// own type (its UnmarshalJSON, for the HTTP endpoint and the gateway
-// alike), and responses are discordgo's types marshalled by encoding/json.
-func (rs *responder) answer(ctx context.Context, i *discordgo.Interaction) (body []byte, kind string, err error) {
-	var resp discordgo.InteractionResponse
+// response is the response to an interaction, with what its delivery
+// needs besides.
+type response struct {
+	*discordgo.InteractionResponse
+	kind  string     // the kind of answer, for Hooks.Answered
+	image *bot.Image // the reply's image (the map), or nil
+}
+
+// respond returns the response to i, and the kind of answer for
+// Hooks.Answered. Interactions arrive decoded into discordgo's own type
+// (its UnmarshalJSON, for the HTTP endpoint and the gateway alike), and
+// responses are discordgo's types.
+//
+// A button press (a component interaction) is answered privately, always:
+// with a new ephemeral message, or, when it turns the page of the
+// person's own ephemeral message, by updating that message in place. A
+// message others are reading is never changed.
+func (rs *responder) respond(ctx context.Context, i *discordgo.Interaction) (response, error) {
+	resp := response{InteractionResponse: &discordgo.InteractionResponse{}}
 	switch i.Type {
 	case discordgo.InteractionPing:
-		kind = kindPing
+		resp.kind = kindPing
 		resp.Type = discordgo.InteractionResponsePong
 	case discordgo.InteractionApplicationCommand:
 		r := rs.h.Handle(ctx, query(i))
-		kind = string(r.Kind)
+		resp.kind, resp.image = string(r.Kind), r.Image
 		resp.Type = discordgo.InteractionResponseChannelMessageWithSource
 		resp.Data = Render(r)
+	case discordgo.InteractionMessageComponent:
+		r := rs.h.Handle(ctx, buttonQuery(i))
+		resp.kind, resp.image = string(r.Kind), r.Image
+		r.Visibility = bot.Private // for whoever pressed it, whatever came back
+		resp.Type = discordgo.InteractionResponseChannelMessageWithSource
+		resp.Data = Render(r)
+		if turnsOwnPage(i, r) {
+			resp.Type = discordgo.InteractionResponseUpdateMessage
+			resp.Data.Flags = 0 // the message stays ephemeral; only its content changes
+			if resp.Data.Components == nil {
+				resp.Data.Components = []discordgo.MessageComponent{} // [] removes the old buttons; null would keep them
+			}
+		}
 	case discordgo.InteractionApplicationCommandAutocomplete:
-		kind = kindAutocomplete
+		resp.kind = kindAutocomplete
 		var cs []bot.Choice
 		if rs.c != nil {
 			cs = rs.c.Complete(ctx, query(i).Text)
 		}
-		choices := autocompleteChoices(cs)
-		if len(choices) == 0 {
-			return noChoices, kind, nil
-		}
 		resp.Type = discordgo.InteractionApplicationCommandAutocompleteResult
-		resp.Data = &discordgo.InteractionResponseData{Choices: choices}
+		resp.Data = &discordgo.InteractionResponseData{Choices: autocompleteChoices(cs)}
 	default:
-		return nil, "", errUnsupported
+		return response{}, errUnsupported
 	}
-	body, err = json.Marshal(resp)
-	return body, kind, err
+	return resp, nil
+}
+
+// turnsOwnPage reports whether r, the answer to a button pressed on i's
+// message, is another page of that message's answer (a page button: the
+// bot sets Page only for those) and the message is the person's own,
+// ephemeral one, so that it may be updated in place.
+func turnsOwnPage(i *discordgo.Interaction, r bot.Reply) bool {
+	return i.Message != nil && i.Message.Flags&discordgo.MessageFlagsEphemeral != 0 &&
+		r.Page > 0 && !r.Full && isPaged(r)
+}
+
+// answer returns the JSON body of the response to i, and the kind of
+// answer for Hooks.Answered. Files (a map's image) are not in the body:
+// see respond for the response itself.
+func (rs *responder) answer(ctx context.Context, i *discordgo.Interaction) (body []byte, kind string, err error) {
+	resp, err := rs.respond(ctx, i)
+	if err != nil {
+		return nil, "", err
+	}
+	body, err = encode(resp.InteractionResponse)
+	return body, resp.kind, err
+}
+
+// The deferred responses: the answer comes later, in a follow-up message.
+// Written out because discordgo's InteractionResponseData would add an
+// empty message's fields to them.
+var (
+	deferredPublic  = []byte(`{"type":5}`)
+	deferredPrivate = []byte(`{"type":5,"data":{"flags":64}}`)
+)
+
+// encode marshals a response with encoding/json.
+func encode(resp *discordgo.InteractionResponse) ([]byte, error) {
+	switch {
+	case resp.Type == discordgo.InteractionApplicationCommandAutocompleteResult && (resp.Data == nil || len(resp.Data.Choices) == 0):
+		return noChoices, nil
+	case resp.Type == discordgo.InteractionResponseDeferredChannelMessageWithSource:
+		if resp.Data != nil && resp.Data.Flags&discordgo.MessageFlagsEphemeral != 0 {
+			return deferredPrivate, nil
+		}
+		return deferredPublic, nil
+	}
+	return json.Marshal(resp)
+}
+
+// encodeWithFiles encodes a response with its files, as Discord takes
+// them: a multipart/form-data body with the JSON in payload_json and each
+// file in files[n], made by discordgo; plain JSON when there are none.
+func encodeWithFiles(resp *discordgo.InteractionResponse) (body []byte, contentType string, err error) {
+	if resp.Data == nil || len(resp.Data.Files) == 0 {
+		body, err = encode(resp)
+		return body, "application/json", err
+	}
+	contentType, body, err = discordgo.MultipartBodyWithJSON(resp, resp.Data.Files)
+	return body, contentType, err
 }
 
 // decodeInteraction decodes an interaction as the HTTP endpoint receives
@@ -88,6 +171,19 @@ func decodeInteraction(body []byte) (*discordgo.Interaction, error) {
 		return nil, err
 	}
 	return &i, nil
+}
+
+// buttonQuery is the bot's request for a button press: who pressed it,
+// where, and the button's custom_id as received, which the bot parses
+// (strictly: it answers one it did not make with a polite note); see
+// unreadableButton for a press that carries none.
+func buttonQuery(i *discordgo.Interaction) bot.Query {
+	q := query(i)
+	q.Button = unreadableButton
+	if d, ok := i.Data.(discordgo.MessageComponentInteractionData); ok && d.ComponentType == discordgo.ButtonComponent && d.CustomID != "" {
+		q.Button = d.CustomID
+	}
+	return q
 }
 
 // query is the one conversion from an interaction to the bot's request:

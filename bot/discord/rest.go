@@ -172,15 +172,34 @@ func clipBytes(b []byte, n int) []byte {
 // and token, so every interaction would leave a bucket (and its token) in
 // the session's map for the life of the process. Interaction callbacks
 // are not bound by the bot's rate limits anyway.
-func postCallback(ctx context.Context, client *http.Client, id, token string, body []byte) error {
+func postCallback(ctx context.Context, client *http.Client, id, token, contentType string, body []byte) error {
 	if !isSnowflake(id) || !isToken(token) {
 		return errors.New("interaction without a valid id and token")
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, discordgo.EndpointInteractionResponse(id, token), bytes.NewReader(body))
-	if err != nil {
-		return errors.New("building the callback request failed")
+	return post(ctx, client, discordgo.EndpointInteractionResponse(id, token), contentType, body)
+}
+
+// postFollowup posts a follow-up message for an interaction to its
+// webhook, POST /webhooks/{application_id}/{token}, once; retry decides
+// whether to send it again. It is not discordgo's FollowupMessageCreate,
+// for the reasons postCallback gives: the URL holds the token, which
+// discordgo's rate limiter would keep as a bucket key for the life of the
+// process.
+func postFollowup(ctx context.Context, client *http.Client, appID, token, contentType string, body []byte) error {
+	if !isSnowflake(appID) || !isToken(token) {
+		return errors.New("interaction without a valid application id and token")
 	}
-	req.Header.Set("Content-Type", "application/json")
+	return post(ctx, client, discordgo.EndpointWebhookToken(appID, token), contentType, body)
+}
+
+// post sends body to an interaction endpoint (whose URL holds the
+// interaction's token, so errors never carry it).
+func post(ctx context.Context, client *http.Client, endpoint, contentType string, body []byte) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	if err != nil {
+		return errors.New("building the request failed")
+	}
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("User-Agent", userAgent)
 	resp, err := client.Do(req)
 	if err != nil {

@@ -3,6 +3,7 @@ package discord
 import (
 	"encoding/hex"
 	"errors"
+	"strings"
 
 	"github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
 )
@@ -19,6 +20,17 @@ var verifyOptions = &ed25519.Options{Verify: ed25519.VerifyOptionsStdLib}
 // endpoint must be verified and results may never be cached.
 type publicKey = ed25519.ExpandedPublicKey
 
+// CheckPublicKey reports whether hexKey can verify Discord's signatures:
+// 64 hex characters that decode to a point on the curve. crypto/ed25519
+// takes any 32 bytes as a key and only fails every verification later, so
+// the program calls this while loading its configuration, to report a
+// mistyped key with every other configuration error instead of answering
+// each request with 401.
+func CheckPublicKey(hexKey string) error {
+	_, err := parsePublicKey(strings.TrimSpace(hexKey))
+	return err
+}
+
 // parsePublicKey decodes the hex public key from the developer portal.
 func parsePublicKey(hexKey string) (*publicKey, error) {
 	raw, err := hex.DecodeString(hexKey)
@@ -27,7 +39,7 @@ func parsePublicKey(hexKey string) (*publicKey, error) {
 	}
 	k, err := ed25519.NewExpandedPublicKey(raw)
 	if err != nil {
-		return nil, errors.New("is not a valid Ed25519 public key")
+		return nil, errors.New("is not a valid Ed25519 public key (not a point on the curve): copy it again from the developer portal")
 	}
 	return k, nil
 }

@@ -4,6 +4,7 @@ import (
 	stded25519 "crypto/ed25519"
 	"crypto/sha512"
 	"encoding/hex"
+	"strings"
 	"testing"
 
 	"github.com/oasisprotocol/curve25519-voi/primitives/ed25519"
@@ -98,6 +99,18 @@ func TestParsePublicKey(t *testing.T) {
 		if _, err := parsePublicKey(bad); err == nil {
 			t.Errorf("parsePublicKey(%q) accepted it", bad)
 		}
+		if err := CheckPublicKey(bad); err == nil {
+			t.Errorf("CheckPublicKey(%q) accepted it", bad)
+		}
+	}
+	for _, v := range rfc8032 {
+		if err := CheckPublicKey(" " + v.public + "\n"); err != nil {
+			t.Errorf("CheckPublicKey(%q) = %v", v.public, err)
+		}
+	}
+	err := CheckPublicKey("02" + strings.Repeat("0", 62))
+	if err == nil || !strings.Contains(err.Error(), "not a point on the curve") {
+		t.Errorf("CheckPublicKey(02 and 62 zeros) = %v, want it named not a point", err)
 	}
 }
 

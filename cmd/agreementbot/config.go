@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/agreementbot/agreementbot/bot"
+	"github.com/agreementbot/agreementbot/bot/discord"
 )
 
 // variable documents one environment variable. The table is the single
@@ -245,6 +246,10 @@ func loadConfig(getenv func(string) string, dotenv map[string]string) (*config, 
 	}
 	if c.DiscordPublicKey != "" && !hexKey().MatchString(c.DiscordPublicKey) {
 		bad("DISCORD_PUBLIC_KEY", "want 64 hexadecimal characters")
+	} else if c.DiscordPublicKey != "" {
+		if err := discord.CheckPublicKey(c.DiscordPublicKey); err != nil {
+			bad("DISCORD_PUBLIC_KEY", "%v", err) // 64 hex characters, but not a key
+		}
 	}
 	switch c.DiscordMode {
 	case "":

@@ -127,6 +127,26 @@ func TestConfigErrorsAreReportedAtOnce(t *testing.T) {
 	}
 }
 
+// TestConfigRejectsPublicKeyOffTheCurve: 64 hex characters that are not a
+// point on the curve are reported with the other problems, exit 2, since
+// no signature could ever verify with them.
+func TestConfigRejectsPublicKeyOffTheCurve(t *testing.T) {
+	key := "02" + strings.Repeat("0", 62)
+	code, _, errs := runIn(t, env("DISCORD_PUBLIC_KEY", key, "LOG_FORMAT", "xml"), "", "ask", "uganda")
+	if code != 2 {
+		t.Fatalf("exit %d, want 2", code)
+	}
+	for _, want := range []string{"DISCORD_PUBLIC_KEY", "not a point on the curve", "LOG_FORMAT"} {
+		if !strings.Contains(errs, want) {
+			t.Errorf("config error lacks %q:\n%s", want, errs)
+		}
+	}
+	// A real key passes.
+	if _, err := loadConfig(env("DISCORD_PUBLIC_KEY", "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"), nil); err != nil {
+		t.Errorf("the RFC 8032 test key: %v", err)
+	}
+}
+
 func TestDotEnv(t *testing.T) {
 	t.Chdir(t.TempDir())
 	os.WriteFile(".env", []byte("# comment\nREPLY_VISIBILITY=private\nexport LOG_LEVEL='warn'\nSHUTDOWN_TIMEOUT=\"3s\" \n"), 0o644)

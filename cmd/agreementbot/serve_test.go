@@ -288,3 +288,30 @@ func TestMapsRoute(t *testing.T) {
 		t.Errorf("POST %s = %v %v, want 405", url, resp.StatusCode, err)
 	}
 }
+
+// TestDiscordGetsPublicURLAndIsDrained: the Discord adapter is given
+// PUBLIC_URL (where map images are published), and its HTTP handler,
+// which posts map follow-ups in the background, is drained at shutdown.
+func TestDiscordGetsPublicURLAndIsDrained(t *testing.T) {
+	pub, _, _ := ed25519.GenerateKey(nil)
+	cfg, err := loadConfig(env("DISCORD_PUBLIC_KEY", hex.EncodeToString(pub), "PUBLIC_URL", "https://bot.example.org/"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := &testkit.LogBuffer{}
+	log := newLogger(cfg, logs)
+	if got := discordConfig(cfg, log, bot.Hooks{}, time.Now).PublicURL; got != "https://bot.example.org" {
+		t.Errorf("discord.Config.PublicURL = %q, want PUBLIC_URL", got)
+	}
+	store, err := loadStore(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newService(cfg, log, bot.New(store, bot.Options{}), time.Now)
+	if _, err := s.mux(); err != nil {
+		t.Fatal(err)
+	}
+	if len(s.drainers) != 1 {
+		t.Errorf("%d drainers with only Discord's endpoint, want 1", len(s.drainers))
+	}
+}

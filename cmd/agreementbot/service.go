@@ -67,7 +67,8 @@ func (h *health) ready() (bool, string) {
 }
 
 // drainer is an HTTP handler with work that outlives its requests (Slack
-// event answers are posted after the request is acknowledged).
+// event answers are posted after the request is acknowledged; Discord's
+// map answers are posted as follow-ups after a deferral).
 type drainer interface {
 	Drain(ctx context.Context) error
 }
@@ -162,7 +163,7 @@ func slackConfig(cfg *config, log *slog.Logger, hooks bot.Hooks, now func() time
 func discordConfig(cfg *config, log *slog.Logger, hooks bot.Hooks, now func() time.Time) discord.Config {
 	return discord.Config{
 		BotToken: cfg.DiscordBotToken, AppID: cfg.DiscordAppID, PublicKey: cfg.DiscordPublicKey,
-		GuildID: cfg.DiscordGuildID, APIURL: cfg.DiscordAPIURL,
+		GuildID: cfg.DiscordGuildID, APIURL: cfg.DiscordAPIURL, PublicURL: cfg.PublicURL,
 		ShardID: cfg.DiscordShardID, ShardCount: cfg.DiscordShardCount,
 		RegisterCommands: cfg.DiscordRegister, MaxBodyBytes: cfg.MaxBodyBytes,
 		Logger: log.With("platform", "discord"),
@@ -204,6 +205,9 @@ func (s *service) mux() (http.Handler, error) {
 			return nil, err
 		}
 		m.Handle("/discord/interactions", h)
+		if d, ok := h.(drainer); ok { // maps' follow-up messages
+			s.drainers = append(s.drainers, d)
+		}
 	}
 	return m, nil
 }
