@@ -553,3 +553,12 @@ func firstWords(s string, n int) string {
 	w := strings.Fields(s)
 	return strings.Join(w[:min(n, len(w))], " ")
 }
+
+func TestHighlightsCutAtSentences(t *testing.T) {
+	r := ask("law")
+	for _, h := range r.Highlights {
+		if strings.HasSuffix(strings.TrimSpace(strings.Split(h, " [")[0]), "U.S.") {
+			t.Errorf("law highlight cut at an abbreviation: %q", h)
+		}
+	}
+}
