@@ -120,6 +120,6 @@ func BenchmarkRender(b *testing.B) {
 	r := countryReply()
 	b.ReportAllocs()
 	for b.Loop() {
-		renderJSON(r)
+		renderJSON(r, renderOpts{})
 	}
 }

@@ -226,7 +226,7 @@ func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byt
 		return
 	}
 	reply := s.h.Handle(r.Context(), bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID, Usage: usage})
-	_, payload := renderJSON(reply)
+	_, payload := renderJSON(reply, renderOpts{})
 	w.Header().Set("Content-Type", "application/json")
 	// With a length, net/http sends the answer in one piece, not chunked.
 	w.Header().Set("Content-Length", strconv.Itoa(len(payload)))

@@ -252,7 +252,7 @@ func (r *socketRun) command(ctx context.Context, evt socketmode.Event) {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
 		defer cancel()
 		reply := s.h.Handle(hctx, bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID, Usage: usage})
-		_, payload := renderJSON(reply)
+		_, payload := renderJSON(reply, renderOpts{})
 		err := r.ack(ctx, req.EnvelopeID, json.RawMessage(payload))
 		d := s.cfg.Now().Sub(start)
 		s.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)
