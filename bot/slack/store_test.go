@@ -18,6 +18,12 @@ import (
 
 func storeBot(t *testing.T) *bot.Bot {
 	t.Helper()
+	return storeBotTB(t)
+}
+
+// storeBotTB is storeBot for benchmarks and fuzz tests.
+func storeBotTB(t testing.TB) *bot.Bot {
+	t.Helper()
 	store, err := knowledge.Load(knowledge.Embedded())
 	if err != nil {
 		t.Fatal(err)
