@@ -230,7 +230,7 @@ func (a *answerer) answer(ctx context.Context, q question, start time.Time) {
 		o.noImage = say
 		reply.Visibility = bot.Private // the why is for the asker
 	}
-	m, _ := renderJSON(reply, o)
+	m, _ := renderMessage(reply, o)
 	opts := []slack.MsgOption{
 		slack.MsgOptionText(m.Text, false), // already escaped
 		slack.MsgOptionBlocks(m.Blocks...),

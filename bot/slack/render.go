@@ -95,7 +95,7 @@ func levelCaps(i int) (caps, bool) {
 // never rejected. All text from the reply is escaped and stripped of
 // bidirectional controls.
 func Render(r bot.Reply) Message {
-	m, _ := renderJSON(r, renderOpts{})
+	m, _ := renderMessage(r, renderOpts{})
 	return m
 }
 
@@ -117,6 +117,18 @@ type renderOpts struct {
 // renderJSON renders r and encodes it as JSON, as the acknowledgement of a
 // slash command carries it.
 func renderJSON(r bot.Reply, o renderOpts) (Message, []byte) {
+	m, b := renderMessage(r, o)
+	if b == nil {
+		b, _ = json.Marshal(m) // plain strings and slack-go blocks: cannot fail
+	}
+	return m, b
+}
+
+// renderMessage renders r within every Slack limit. It encodes the message
+// to measure it only when jsonBound cannot show that it fits, and returns
+// that encoding, or nil: a message posted with slack-go is encoded there,
+// and encoding it twice cost more than the rest of answering a button.
+func renderMessage(r bot.Reply, o renderOpts) (Message, []byte) {
 	text := fallbackText(r)
 	for i := 0; ; i++ {
 		c, _ := levelCaps(i)
@@ -124,8 +136,12 @@ func renderJSON(r bot.Reply, o renderOpts) (Message, []byte) {
 		m, over := render(r, c, text, o)
 		// The text alone says when a level cannot fit; encoding only
 		// makes it longer.
-		if smaller && (over || len(m.Blocks) > maxBlocks || textSize(m) > payloadBudget) {
+		size, parts := textSize(m)
+		if smaller && (over || len(m.Blocks) > maxBlocks || size > payloadBudget) {
 			continue
+		}
+		if len(m.Blocks) <= maxBlocks && jsonBound(size, parts) <= payloadBudget {
+			return m, nil
 		}
 		b, err := json.Marshal(m)
 		if err == nil && len(m.Blocks) <= maxBlocks && len(b) <= payloadBudget {
@@ -141,9 +157,22 @@ func renderJSON(r bot.Reply, o renderOpts) (Message, []byte) {
 	}
 }
 
-// textSize is the length of all the text in m, a lower bound of its JSON.
-func textSize(m Message) int {
-	n := len(m.Text)
+// jsonBound is an upper bound of the length of a message's JSON from the
+// length of its text and the number of its parts (blocks, elements,
+// fields): encoding/json writes a byte as at most 6 ("\u003c"), and no
+// part of the message takes more than partJSON bytes besides its text.
+func jsonBound(size, parts int) int { return 6*size + partJSON*(parts+1) }
+
+// partJSON bounds the JSON of one part of a message around its text: a
+// button, the largest, is {"type":"button","text":{"type":"plain_text",
+// "text":""},"action_id":"","value":""}, 83 bytes.
+const partJSON = 160
+
+// textSize is the length of all the text in m, a lower bound of its JSON,
+// and the number of its parts: blocks, their elements and fields.
+func textSize(m Message) (n, parts int) {
+	n = len(m.Text) + len(m.ResponseType)
+	parts = len(m.Blocks)
 	for _, b := range m.Blocks {
 		switch b := b.(type) {
 		case *slack.HeaderBlock:
@@ -155,12 +184,14 @@ func textSize(m Message) int {
 			for _, f := range b.Fields {
 				n += len(f.Text)
 			}
+			parts += len(b.Fields)
 		case *slack.ContextBlock:
 			for _, e := range b.ContextElements.Elements {
 				if t, ok := e.(*slack.TextBlockObject); ok {
 					n += len(t.Text)
 				}
 			}
+			parts += len(b.ContextElements.Elements)
 		case *slack.ImageBlock:
 			n += len(b.ImageURL) + len(b.AltText)
 		case *slack.ActionBlock:
@@ -169,9 +200,14 @@ func textSize(m Message) int {
 					n += len(bt.Text.Text) + len(bt.ActionID) + len(bt.Value)
 				}
 			}
+			n += len(buttonsBlockID)
+			parts += len(b.Elements.ElementSet)
+		case *slack.DividerBlock:
+		default:
+			return payloadBudget + 1, parts // a block this file does not make: measure it
 		}
 	}
-	return n
+	return n, parts
 }
 
 // renderer builds one message at one level of caps.
@@ -241,22 +277,54 @@ func formOf(r bot.Reply) form {
 	return formWhole
 }
 
-// fallbackText is the plain text a notification shows of r: the whole
-// text for the whole form, and for the short forms the part they show
-// first (cheaper than rendering a long list as text to cut it).
+// fallbackText is the plain text of r that notifications show: the
+// notice, the header and the summary, then the first lines of the rest,
+// a little more than fallback keeps. (Rendering the whole answer as text
+// only to cut it cost more than rendering some answers in Block Kit.)
 func fallbackText(r bot.Reply) string {
-	if formOf(r) == formWhole {
-		return r.Text()
-	}
+	const want = 400 // bytes; the levels' caps keep at most 300
 	var b strings.Builder
-	if r.Notice != "" {
-		b.WriteString(r.Notice)
-		b.WriteString("\n\n")
+	b.Grow(want + 200)
+	line := func(parts ...string) bool {
+		if b.Len() >= want {
+			return false
+		}
+		for _, p := range parts {
+			b.WriteString(p[:min(len(p), want)])
+		}
+		b.WriteString("\n")
+		return true
 	}
-	b.WriteString(headerText(r))
-	b.WriteString("\n")
-	b.WriteString(r.Summary)
-	return b.String()
+	if r.Notice != "" {
+		line(r.Notice, "\n")
+	}
+	if r.Title != "" {
+		line(headerText(r))
+	}
+	if r.Summary != "" {
+		line(r.Summary)
+	}
+	for _, f := range r.Fields {
+		if !line(f.Name, ":") {
+			break
+		}
+		for _, it := range f.Items {
+			if !line("  - ", it) {
+				break
+			}
+		}
+	}
+	for _, res := range r.Results {
+		if !line("  - ", res.Line()) {
+			break
+		}
+	}
+	for _, e := range r.Timeline {
+		if !line("  ", e.Date, ": ", e.Text) {
+			break
+		}
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // whole renders all of r.

@@ -412,6 +412,10 @@ func checkMessageOpts(t *testing.T, r bot.Reply, m Message, o renderOpts) bool {
 	if err != nil {
 		fail("json: %v", err)
 	}
+	// The bound that spares encoding a message to measure it holds.
+	if size, parts := textSize(m); len(payload) > jsonBound(size, parts) {
+		fail("%d bytes of JSON, over the bound %d (text %d, parts %d)", len(payload), jsonBound(size, parts), size, parts)
+	}
 	// The acknowledgement exactly as slack-go marshals it before refusing
 	// 20 KiB or more.
 	ack, _ := json.Marshal(socketmode.Response{EnvelopeID: "c67a03d0-4094-4744-90ca-d286e00a3ab1", Payload: json.RawMessage(payload)})
