@@ -1,12 +1,14 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -137,6 +139,70 @@ func FuzzHTTPInteraction(f *testing.F) {
 			default:
 			}
 			break
+		}
+	})
+}
+
+// FuzzCutMembers checks the payload cutter against encoding/json: whatever
+// the input, no panic; when it cuts, the values it returns are the
+// members' values as encoding/json reads them, and the rest reads as the
+// input with those members null.
+func FuzzCutMembers(f *testing.F) {
+	f.Add([]byte(`{"type":"block_actions","message":{"ts":"1.2","blocks":[{"type":"section","text":{"text":"a \"}\" b"}}]},"x":[1,{"y":"]"}]}`))
+	f.Add([]byte(` { "message" : null , "a" : true } `))
+	f.Add([]byte(`{"a":"\\","message":-1.5e3}`))
+	f.Add([]byte(`{"message":{"ts":"1"},"message":{"ts":"2"}}`))
+	f.Add([]byte(`{"mess\u0061ge":{}}`))
+	f.Add([]byte(`{"message":{]}`))
+	f.Add([]byte(`[{"message":1}]`))
+	f.Add([]byte(`{"actions":[{"action_id":"a","value":"v"}],"message":{},"user":{"id":"U"}}`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"a":1,}`))
+	keys := []string{"message", "actions"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rest, values, ok := cutMembers(data, keys...)
+		if !ok {
+			return
+		}
+		var whole, cut map[string]any
+		errWhole := json.Unmarshal(data, &whole)
+		errCut := json.Unmarshal(rest, &cut)
+		if errWhole == nil && len(values) != len(keys) {
+			t.Fatalf("%d values for %d keys", len(values), len(keys))
+		}
+		if errWhole != nil {
+			// Not JSON: the cut may or may not read; the decoders of the
+			// parts refuse what they must (the value is checked alone).
+			return
+		}
+		if errCut != nil {
+			t.Fatalf("%q is JSON, but without its message %q is not: %v", data, rest, errCut)
+		}
+		for k, key := range keys {
+			if bytes.Count(data, []byte(`"`+key+`"`)) != 1 {
+				return // a duplicate or a lookalike: encoding/json keeps the last
+			}
+			want, there := whole[key]
+			if !there {
+				if values[k] != nil {
+					t.Fatalf("%s %q cut from %q, which has none", key, values[k], data)
+				}
+				continue
+			}
+			var v any
+			if err := json.Unmarshal(values[k], &v); err != nil {
+				t.Fatalf("the %s %q of %q does not read: %v", key, values[k], data, err)
+			}
+			if !reflect.DeepEqual(v, want) {
+				t.Fatalf("%s %v, encoding/json reads %v", key, v, want)
+			}
+			if cut[key] != nil {
+				t.Fatalf("%s still in %q", key, rest)
+			}
+			whole[key] = nil
+		}
+		if !reflect.DeepEqual(whole, cut) {
+			t.Fatalf("%q cut to %q: %v, want %v", data, rest, cut, whole)
 		}
 	})
 }

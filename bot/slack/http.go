@@ -272,7 +272,8 @@ func (s *httpHandler) later(r *http.Request, f func(ctx context.Context)) bool {
 }
 
 // interaction handles a button press: the form's one field, payload, is
-// the interaction as JSON, read with slack-go's InteractionCallback. A
+// the interaction as JSON, read with slack-go's InteractionCallback (see
+// parseInteraction). A
 // press of one of the bot's buttons is acknowledged with an empty 200 at
 // once and answered privately in the background; with every answer slot
 // busy it gets 503, and Slack shows the presser an error. Anything else
@@ -284,8 +285,8 @@ func (s *httpHandler) interaction(w http.ResponseWriter, r *http.Request, body [
 		s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedPayload})
 		return
 	}
-	var ic slack.InteractionCallback
-	if err := json.Unmarshal([]byte(payload), &ic); err != nil {
+	ic, err := parseInteraction([]byte(payload))
+	if err != nil {
 		s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedPayload})
 		return
 	}

@@ -5,8 +5,14 @@ package slack
 // chat.postEphemeral in the thread of the pressed message.
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -106,15 +112,44 @@ func (a *answerer) responseURLOK(raw string) bool {
 }
 
 // respond posts m through a response_url, ephemeral, replacing the
-// pressed message when replace is set.
+// pressed message when replace is set. It encodes the message itself:
+// slack.WebhookMessage holds blocks in slack.Blocks, whose encoder
+// re-compacts the whole message, which cost nearly half of encoding it.
+// The errors are slack-go's, so that retry reads them.
 func (a *answerer) respond(ctx context.Context, responseURL string, m Message, replace bool) error {
-	msg := &slack.WebhookMessage{Text: m.Text, ResponseType: slack.ResponseTypeEphemeral, ReplaceOriginal: replace}
-	if len(m.Blocks) > 0 {
-		msg.Blocks = &slack.Blocks{BlockSet: m.Blocks}
+	m.ResponseType = slack.ResponseTypeEphemeral
+	body, err := json.Marshal(responseBody{Message: m, ReplaceOriginal: replace})
+	if err != nil {
+		return err
 	}
 	return retry(ctx, func(ctx context.Context) error {
-		return slack.PostWebhookCustomHTTPContext(ctx, responseURL, a.hc, msg)
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := a.hc.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		said, _ := io.ReadAll(io.LimitReader(resp.Body, 256))
+		switch {
+		case resp.StatusCode == http.StatusTooManyRequests:
+			secs, _ := strconv.Atoi(resp.Header.Get("Retry-After"))
+			return &slack.RateLimitedError{RetryAfter: time.Duration(secs) * time.Second}
+		case resp.StatusCode != http.StatusOK:
+			// Slack says why in the body: expired_url, used_url, no_text...
+			return fmt.Errorf("response_url: %w: %s", slack.StatusCodeError{Code: resp.StatusCode, Status: resp.Status}, excerpt(string(said)))
+		}
+		return nil
 	})
+}
+
+// responseBody is what is posted to a response_url.
+type responseBody struct {
+	Message
+	ReplaceOriginal bool `json:"replace_original"`
 }
 
 // postEphemeral posts m to user alone in channel, in thread threadTS if
@@ -183,7 +218,7 @@ func (a *answerer) press(ctx context.Context, p press, start time.Time) {
 		// An upload would show the map to the whole channel.
 		o.noImage = noPrivateMap
 	}
-	m, _ := renderJSON(reply, o)
+	m, _ := renderMessage(reply, o)
 	var err error
 	switch rt {
 	case routeReplace:

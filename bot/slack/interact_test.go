@@ -417,3 +417,46 @@ func TestInteractBound(t *testing.T) {
 	fx.fake.nextHook(t)
 	fx.fake.noHooks(t)
 }
+
+// TestParseInteraction: reading a payload without decoding the pressed
+// message's blocks gives the press slack-go reads from the whole payload.
+func TestParseInteraction(t *testing.T) {
+	b := storeBot(t)
+	card := b.Handle(context.Background(), bot.Query{Text: "uganda", Platform: platform})
+	blocks, _ := json.Marshal(Render(card).Blocks)
+	for _, at := range []pressAt{
+		{channel: fakeChannel, messageTS: "1700000000.000300", threadTS: "1700000000.000200", responseURL: "https://hooks.slack.com/x"},
+		{channel: fakeChannel, messageTS: "1700000000.000300", responseURL: "https://hooks.slack.com/y"},
+		{channel: fakeChannel, messageTS: "1700000000.000300", threadTS: "1700000000.000200", ephemeral: true, responseURL: "https://hooks.slack.com/z"},
+	} {
+		p := blockActions("agreementbot.timeline", card.Buttons[0].Value, at)
+		if m, ok := p["message"].(map[string]any); ok {
+			m["blocks"] = json.RawMessage(blocks)
+		}
+		payload, _ := json.Marshal(p)
+		var whole slack.InteractionCallback
+		if err := json.Unmarshal(payload, &whole); err != nil {
+			t.Fatal(err)
+		}
+		got, err := parseInteraction(payload)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Message.Blocks.BlockSet) != 0 {
+			t.Errorf("the message's blocks were decoded")
+		}
+		pw, _ := pressOf(whole)
+		pg, why := pressOf(got)
+		if pg != pw || why != "" {
+			t.Errorf("press %+v (%s), slack-go reads %+v", pg, why, pw)
+		}
+		if got.Message.ThreadTimestamp != whole.Message.ThreadTimestamp || got.Message.Timestamp != whole.Message.Timestamp {
+			t.Errorf("message ts %q/%q, want %q/%q", got.Message.Timestamp, got.Message.ThreadTimestamp, whole.Message.Timestamp, whole.Message.ThreadTimestamp)
+		}
+	}
+	for _, bad := range []string{`{"type":"block_actions","message":{"ts":1}}`, `{"type":"block_actions","message":{"ts":"1"},"actions":`, `[]`, `{"message":{]}`} {
+		if _, err := parseInteraction([]byte(bad)); err == nil {
+			t.Errorf("parseInteraction(%s) = nil error", bad)
+		}
+	}
+}
