@@ -72,6 +72,8 @@ func benchHandler(h bot.Handler) *httpHandler {
 func benchServe(b *testing.B, h http.Handler, r *http.Request, rd *bytes.Reader) {
 	w := &discardWriter{}
 	b.ReportAllocs()
+	cpu := cpuTime()
+	defer func() { reportCPU(b, cpu) }()
 	for b.Loop() {
 		rd.Seek(0, io.SeekStart)
 		r.Body = io.NopCloser(rd)
@@ -81,6 +83,15 @@ func benchServe(b *testing.B, h http.Handler, r *http.Request, rd *bytes.Reader)
 		if w.status != http.StatusOK || w.n < 1000 {
 			b.Fatalf("status %d, %d bytes", w.status, w.n)
 		}
+	}
+}
+
+// reportCPU reports the CPU time used since start per operation, as
+// cpu-ns/op: on a machine shared with other work, a steadier figure than
+// the wall-clock ns/op.
+func reportCPU(b *testing.B, start time.Duration) {
+	if used := cpuTime() - start; used > 0 && b.N > 0 {
+		b.ReportMetric(float64(used)/float64(b.N), "cpu-ns/op")
 	}
 }
 
@@ -203,6 +214,7 @@ func BenchmarkHTTPInteraction(b *testing.B) {
 			r, rd := signedPress(bc.action, bc.value, bc.pressed, bc.ephemeral)
 			w := &discardWriter{}
 			b.ReportAllocs()
+			cpu := cpuTime()
 			for b.Loop() {
 				rd.Seek(0, io.SeekStart)
 				r.Body = io.NopCloser(rd)
@@ -214,6 +226,7 @@ func BenchmarkHTTPInteraction(b *testing.B) {
 				}
 				h.drain()
 			}
+			reportCPU(b, cpu)
 			if dt.bytes < int64(b.N)*500 {
 				b.Fatalf("%d bytes posted for %d presses", dt.bytes, b.N)
 			}

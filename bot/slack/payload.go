@@ -36,7 +36,7 @@ func parseInteraction(payload []byte) (slack.InteractionCallback, error) {
 		ThreadTimestamp string `json:"thread_ts"`
 	}
 	if msg := cut[0]; msg != nil {
-		if err := json.Unmarshal(msg, &m); err != nil {
+		if err := readMessage(msg, &m.Timestamp, &m.ThreadTimestamp); err != nil {
 			return ic, err
 		}
 	}
@@ -52,6 +52,33 @@ func parseInteraction(payload []byte) (slack.InteractionCallback, error) {
 	ic.Message.Timestamp, ic.Message.ThreadTimestamp = m.Timestamp, m.ThreadTimestamp
 	ic.ActionCallback.BlockActions = actions
 	return ic, nil
+}
+
+// readMessage reads the ts and thread_ts of the pressed message, msg. The
+// rest of the message, the bot's own blocks, is neither decoded nor checked
+// (the payload is signed by Slack): reading it with encoding/json even into
+// two strings scanned it twice. What the scanner cannot read, encoding/json
+// reads or refuses.
+func readMessage(msg []byte, ts, threadTS *string) error {
+	_, vals, ok := cutMembers(msg, "ts", "thread_ts")
+	if !ok {
+		var m struct {
+			Timestamp       string `json:"ts"`
+			ThreadTimestamp string `json:"thread_ts"`
+		}
+		err := json.Unmarshal(msg, &m)
+		*ts, *threadTS = m.Timestamp, m.ThreadTimestamp
+		return err
+	}
+	for i, dst := range []*string{ts, threadTS} {
+		if vals[i] == nil || string(vals[i]) == "null" {
+			continue
+		}
+		if err := json.Unmarshal(vals[i], dst); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // cutMembers finds the members named keys (written plainly, without
