@@ -136,11 +136,11 @@ func renderMessage(r bot.Reply, o renderOpts) (Message, []byte) {
 		m, over := render(r, c, text, o)
 		// The text alone says when a level cannot fit; encoding only
 		// makes it longer.
-		size, parts := textSize(m)
-		if smaller && (over || len(m.Blocks) > maxBlocks || size > payloadBudget) {
+		text, encoded, parts := textSize(m)
+		if smaller && (over || len(m.Blocks) > maxBlocks || text > payloadBudget) {
 			continue
 		}
-		if len(m.Blocks) <= maxBlocks && jsonBound(size, parts) <= payloadBudget {
+		if len(m.Blocks) <= maxBlocks && jsonBound(encoded, parts) <= payloadBudget {
 			return m, nil
 		}
 		b, err := json.Marshal(m)
@@ -158,56 +158,87 @@ func renderMessage(r bot.Reply, o renderOpts) (Message, []byte) {
 }
 
 // jsonBound is an upper bound of the length of a message's JSON from the
-// length of its text and the number of its parts (blocks, elements,
-// fields): encoding/json writes a byte as at most 6 ("\u003c"), and no
-// part of the message takes more than partJSON bytes besides its text.
-func jsonBound(size, parts int) int { return 6*size + partJSON*(parts+1) }
+// encoded length of its text (jsonLen) and the number of its parts
+// (blocks, elements, fields): no part takes more than partJSON bytes
+// besides its text.
+func jsonBound(encoded, parts int) int { return encoded + partJSON*(parts+1) }
 
 // partJSON bounds the JSON of one part of a message around its text: a
 // button, the largest, is {"type":"button","text":{"type":"plain_text",
 // "text":""},"action_id":"","value":""}, 83 bytes.
 const partJSON = 160
 
-// textSize is the length of all the text in m, a lower bound of its JSON,
-// and the number of its parts: blocks, their elements and fields.
-func textSize(m Message) (n, parts int) {
-	n = len(m.Text) + len(m.ResponseType)
+// jsonLen is an upper bound of the length of s as encoding/json writes it
+// in a string: control characters and < > & as \u00XX, quotes and
+// backslashes escaped, U+2028 and U+2029 as \u2028 and \u2029 (any
+// E2 byte counts for one), and invalid UTF-8 as \ufffd.
+func jsonLen(s string) int {
+	if !utf8.ValidString(s) {
+		return 6 * len(s)
+	}
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20, c == '<', c == '>', c == '&':
+			n += 5
+		case c == '"', c == '\\':
+			n++
+		case c == 0xe2:
+			n += 3
+		}
+	}
+	return n
+}
+
+// textSize measures m: the length of all its text, a lower bound of its
+// JSON; the encoded length of that text (jsonLen); and the number of its
+// parts: blocks, their elements and fields.
+func textSize(m Message) (text, encoded, parts int) {
+	add := func(s string) {
+		text += len(s)
+		encoded += jsonLen(s)
+	}
+	add(m.Text)
+	add(m.ResponseType)
 	parts = len(m.Blocks)
 	for _, b := range m.Blocks {
 		switch b := b.(type) {
 		case *slack.HeaderBlock:
-			n += len(b.Text.Text)
+			add(b.Text.Text)
 		case *slack.SectionBlock:
 			if b.Text != nil {
-				n += len(b.Text.Text)
+				add(b.Text.Text)
 			}
 			for _, f := range b.Fields {
-				n += len(f.Text)
+				add(f.Text)
 			}
 			parts += len(b.Fields)
 		case *slack.ContextBlock:
 			for _, e := range b.ContextElements.Elements {
 				if t, ok := e.(*slack.TextBlockObject); ok {
-					n += len(t.Text)
+					add(t.Text)
 				}
 			}
 			parts += len(b.ContextElements.Elements)
 		case *slack.ImageBlock:
-			n += len(b.ImageURL) + len(b.AltText)
+			add(b.ImageURL)
+			add(b.AltText)
 		case *slack.ActionBlock:
 			for _, e := range b.Elements.ElementSet {
 				if bt, ok := e.(*slack.ButtonBlockElement); ok {
-					n += len(bt.Text.Text) + len(bt.ActionID) + len(bt.Value)
+					add(bt.Text.Text)
+					add(bt.ActionID)
+					add(bt.Value)
 				}
 			}
-			n += len(buttonsBlockID)
+			add(buttonsBlockID)
 			parts += len(b.Elements.ElementSet)
 		case *slack.DividerBlock:
 		default:
-			return payloadBudget + 1, parts // a block this file does not make: measure it
+			return payloadBudget + 1, 6 * (payloadBudget + 1), parts // a block this file does not make: measure it
 		}
 	}
-	return n, parts
+	return text, encoded, parts
 }
 
 // renderer builds one message at one level of caps.

@@ -413,8 +413,8 @@ func checkMessageOpts(t *testing.T, r bot.Reply, m Message, o renderOpts) bool {
 		fail("json: %v", err)
 	}
 	// The bound that spares encoding a message to measure it holds.
-	if size, parts := textSize(m); len(payload) > jsonBound(size, parts) {
-		fail("%d bytes of JSON, over the bound %d (text %d, parts %d)", len(payload), jsonBound(size, parts), size, parts)
+	if text, encoded, parts := textSize(m); len(payload) > jsonBound(encoded, parts) || len(payload) < text {
+		fail("%d bytes of JSON, outside the bounds %d to %d (parts %d)", len(payload), text, jsonBound(encoded, parts), parts)
 	}
 	// The acknowledgement exactly as slack-go marshals it before refusing
 	// 20 KiB or more.
@@ -655,6 +655,21 @@ var testPNG = func() []byte {
 	}
 	return b.Bytes()
 }()
+
+// TestJSONLen: jsonLen is never less than what encoding/json writes.
+func TestJSONLen(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 8))
+	cases := []string{"", "plain", "\u2028\u2029", "<>&\"\\\x00\x1f\n\t", "\xff\xfe", "“quoted” ’ …", "\u202e"}
+	for range 2000 {
+		cases = append(cases, hostileText(rng, 8), randomRunes(rng, 20))
+	}
+	for _, s := range cases {
+		b, _ := json.Marshal(s)
+		if got := len(b) - 2; jsonLen(s) < got {
+			t.Errorf("jsonLen(%q) = %d, encoding/json writes %d", s, jsonLen(s), got)
+		}
+	}
+}
 
 func TestEscape(t *testing.T) {
 	for _, tc := range []struct {
