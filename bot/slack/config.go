@@ -14,6 +14,12 @@ type Config struct {
 	AppToken      string // xapp- with connections:write: Socket Mode only
 	SigningSecret string // HTTP mode only
 	APIURL        string // Web API base URL; default https://slack.com/api/
+	// PublicURL is the server's public http(s) address (PUBLIC_URL), under
+	// which it publishes map images (bot.Image.Path): with it, HTTP mode
+	// shows a map as an image block. Without it, and always in Socket
+	// Mode, the map is uploaded to the channel (files:write). An address
+	// that is not a plain http(s) URL is ignored, with an error logged.
+	PublicURL string
 
 	MaxBodyBytes int64        // largest HTTP request body read; default 64 KiB
 	Logger       *slog.Logger // default: discard
@@ -80,6 +86,13 @@ func (cfg Config) withDefaults() Config {
 	}
 	if cfg.MaxPendingAnswers <= 0 {
 		cfg.MaxPendingAnswers = defaultMaxPending
+	}
+	if cfg.PublicURL != "" {
+		cfg.PublicURL = strings.TrimRight(cfg.PublicURL, "/")
+		if _, ok := safeURL(cfg.PublicURL + "/"); !ok || strings.ContainsAny(cfg.PublicURL, "?#") {
+			cfg.Logger.Error("slack: PUBLIC_URL is not a plain http(s) URL; maps will be uploaded instead")
+			cfg.PublicURL = ""
+		}
 	}
 	return cfg
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -169,13 +170,34 @@ func collapseSpace(s string) string {
 	return s
 }
 
-// answerer answers questions from events with chat.postMessage.
+// answerer answers what is not answered in an acknowledgement: questions
+// from events (chat.postMessage), button presses (response_url or
+// chat.postEphemeral) and the maps that go with answers (file uploads).
 type answerer struct {
-	api   *slack.Client
-	h     bot.Handler
-	log   *slog.Logger
-	hooks Hooks
-	now   func() time.Time // Config.Now
+	api       *slack.Client
+	hc        *http.Client // for response_url posts, which are not Web API calls
+	apiURL    *url.URL     // Config.APIURL: response_urls may point at its host
+	canPost   bool         // a bot token is configured
+	publicURL string       // Config.PublicURL
+	h         bot.Handler
+	log       *slog.Logger
+	hooks     Hooks
+	now       func() time.Time // Config.Now
+}
+
+func newAnswerer(cfg Config, api *slack.Client, h bot.Handler) *answerer {
+	u, _ := url.Parse(cfg.APIURL) // nil (no response_url allowed there) if it does not parse
+	return &answerer{
+		api:       api,
+		hc:        &http.Client{Timeout: postTimeout},
+		apiURL:    u,
+		canPost:   cfg.BotToken != "",
+		publicURL: cfg.PublicURL,
+		h:         h,
+		log:       cfg.Logger,
+		hooks:     cfg.Hooks,
+		now:       cfg.Now,
+	}
 }
 
 func newAPI(cfg Config, opts ...slack.Option) *slack.Client {
@@ -187,12 +209,28 @@ func newAPI(cfg Config, opts ...slack.Option) *slack.Client {
 }
 
 // answer asks the handler and posts the reply in the thread of the
-// question: in a channel, a private reply goes to the asker alone.
+// question: in a channel, a private reply goes to the asker alone. A map
+// to upload is the answer itself, its alt text the message of the file;
+// if it cannot be uploaded, the asker gets the text privately with why.
 func (a *answerer) answer(ctx context.Context, q question, start time.Time) {
 	ctx, cancel := context.WithTimeout(ctx, postTimeout)
 	defer cancel()
 	reply := a.h.Handle(ctx, bot.Query{Text: q.text, Platform: platform, Team: q.team, User: q.user, Usage: usage})
-	m := Render(reply)
+	o, upload := a.mapOpts(reply, reply.Visibility == bot.Private && !q.dm)
+	if upload {
+		err := a.upload(ctx, reply.Image, reply.Title, q.channel, q.threadTS)
+		if err == nil {
+			d := a.now().Sub(start)
+			a.hooks.OnAnswered(string(reply.Kind), bot.OutcomeOK, d)
+			a.log.Debug("slack: answered with a map", "channel", q.channel, "duration", d)
+			return
+		}
+		say, reason := uploadProblem(err)
+		a.log.Warn("slack: map not uploaded", "reason", reason, "channel", q.channel, "err", safeErr(err))
+		o.noImage = say
+		reply.Visibility = bot.Private // the why is for the asker
+	}
+	m, _ := renderMessage(reply, o)
 	opts := []slack.MsgOption{
 		slack.MsgOptionText(m.Text, false), // already escaped
 		slack.MsgOptionBlocks(m.Blocks...),
@@ -216,7 +254,7 @@ func (a *answerer) answer(ctx context.Context, q question, start time.Time) {
 	d := a.now().Sub(start)
 	a.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)
 	if err != nil {
-		a.log.Warn("slack: answer not posted", "method", method, "channel", q.channel, "kind", reply.Kind, "err", err)
+		a.log.Warn("slack: answer not posted", "method", method, "channel", q.channel, "kind", reply.Kind, "err", safeErr(err))
 		return
 	}
 	a.log.Debug("slack: answered", "method", method, "channel", q.channel, "kind", reply.Kind, "duration", d)

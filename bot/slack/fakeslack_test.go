@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -23,7 +25,12 @@ import (
 // speaking the wire protocol: apps.connections.open hands out its own ws://
 // URL; the WebSocket says hello, pings, carries the envelopes a test sends
 // and records the acknowledgements; auth.test, chat.postMessage and
-// chat.postEphemeral are recorded.
+// chat.postEphemeral are recorded. It also takes what is posted to
+// response_urls (/hooks/..., on its own host, or hooks.slack.com through
+// its transport), and the files upload v2 flow as slack-go drives it:
+// files.getUploadURLExternal hands out an upload URL on its own host,
+// the bytes are POSTed there as multipart, and files.completeUploadExternal
+// shares the file.
 type fakeSlack struct {
 	t        testing.TB
 	srv      *httptest.Server
@@ -34,14 +41,44 @@ type fakeSlack struct {
 	authError          string // auth.test likewise
 	pingEvery          time.Duration
 
-	opens atomic.Int32
-	conns chan *fakeConn
-	posts chan fakePost
+	opens   atomic.Int32
+	conns   chan *fakeConn
+	posts   chan fakePost
+	hooks   chan fakeHook
+	uploads chan fakeUpload
 
 	mu           sync.Mutex
 	all          []*fakeConn
 	chatFailures []string // answers to give chat.* calls before succeeding: "429:<seconds>" or "503"
 	chatCalls    int
+	uploadError  string                // files.completeUploadExternal answers {"ok":false,"error":uploadError}
+	files        map[string]fakeUpload // uploads begun, by file id
+}
+
+// fakeHook is a message posted to a response_url.
+type fakeHook struct {
+	path string
+	msg  hookMessage
+	raw  []byte
+}
+
+// hookMessage is what the bot may post to a response_url.
+type hookMessage struct {
+	Text            string          `json:"text"`
+	ResponseType    string          `json:"response_type"`
+	ReplaceOriginal bool            `json:"replace_original"`
+	DeleteOriginal  bool            `json:"delete_original"`
+	Blocks          json.RawMessage `json:"blocks"`
+}
+
+// fakeUpload is a file uploaded and shared.
+type fakeUpload struct {
+	id, filename, alt         string
+	length                    int
+	data                      []byte
+	channel, threadTS, title  string
+	comment                   string
+	multipartFile, authorized bool
 }
 
 type fakePost struct {
@@ -81,6 +118,9 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 		pingEvery: 20 * time.Millisecond,
 		conns:     make(chan *fakeConn, 10),
 		posts:     make(chan fakePost, 100),
+		hooks:     make(chan fakeHook, 100),
+		uploads:   make(chan fakeUpload, 100),
+		files:     map[string]fakeUpload{},
 	}
 	// socketmode dials with Origin: https://api.slack.com, which gorilla's
 	// default check refuses.
@@ -91,6 +131,10 @@ func newFakeSlack(t testing.TB) *fakeSlack {
 	mux.HandleFunc("POST /api/chat.postMessage", f.chat)
 	mux.HandleFunc("POST /api/chat.postEphemeral", f.chat)
 	mux.HandleFunc("GET /link/", f.link)
+	mux.HandleFunc("POST /hooks/", f.hook)
+	mux.HandleFunc("POST /api/files.getUploadURLExternal", f.getUploadURL)
+	mux.HandleFunc("POST /upload/{id}", f.uploadBytes)
+	mux.HandleFunc("POST /api/files.completeUploadExternal", f.completeUpload)
 	f.srv = httptest.NewServer(mux)
 	t.Cleanup(func() {
 		f.mu.Lock()
@@ -175,6 +219,152 @@ func (f *fakeSlack) chat(w http.ResponseWriter, r *http.Request) {
 	}
 	f.posts <- fakePost{method: method, form: r.PostForm}
 	writeJSON(w, map[string]any{"ok": true, "channel": r.PostForm.Get("channel"), "ts": "1700000999.000100", "message_ts": "1700000999.000100"})
+}
+
+// hookURL is a response_url on the fake's own host, as SLACK_API_URL's
+// host is allowed.
+func (f *fakeSlack) hookURL(name string) string { return f.srv.URL + "/hooks/" + name }
+
+// transport sends requests for hooks.slack.com to the fake, so that tests
+// can use real-looking response_urls and nothing ever leaves the machine:
+// anything else on the internet is refused.
+func (f *fakeSlack) transport() http.RoundTripper {
+	base := f.srv.Client().Transport
+	return roundTrip(func(r *http.Request) (*http.Response, error) {
+		switch {
+		case r.URL.Host == "hooks.slack.com" || r.URL.Host == "hooks.slack-gov.com":
+			r = r.Clone(r.Context())
+			r.URL.Scheme, r.URL.Host = "http", f.srv.Listener.Addr().String()
+			r.URL.Path = "/hooks" + strings.TrimPrefix(r.URL.Path, "/hooks")
+			r.Host = ""
+		case r.URL.Host != f.srv.Listener.Addr().String():
+			return nil, fmt.Errorf("fake slack: no request leaves the machine (%s)", r.URL.Host)
+		}
+		return base.RoundTrip(r)
+	})
+}
+
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (rt roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return rt(r) }
+
+func (f *fakeSlack) hook(w http.ResponseWriter, r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	h := fakeHook{path: r.URL.Path, raw: b}
+	if r.Header.Get("Content-Type") != "application/json" || json.Unmarshal(b, &h.msg) != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		io.WriteString(w, "invalid_payload")
+		return
+	}
+	f.hooks <- h
+	io.WriteString(w, "ok")
+}
+
+func (f *fakeSlack) getUploadURL(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	if r.PostForm.Get("token") != f.botToken {
+		writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
+		return
+	}
+	n, err := strconv.Atoi(r.PostForm.Get("length"))
+	if err != nil || n <= 0 || r.PostForm.Get("filename") == "" {
+		writeJSON(w, map[string]any{"ok": false, "error": "invalid_arguments"})
+		return
+	}
+	f.mu.Lock()
+	id := "F0" + strconv.Itoa(len(f.files)+1)
+	f.files[id] = fakeUpload{id: id, filename: r.PostForm.Get("filename"), length: n, alt: r.PostForm.Get("alt_txt")}
+	f.mu.Unlock()
+	writeJSON(w, map[string]any{"ok": true, "upload_url": f.srv.URL + "/upload/" + id, "file_id": id})
+}
+
+func (f *fakeSlack) uploadBytes(w http.ResponseWriter, r *http.Request) {
+	id := r.PathValue("id")
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		return
+	}
+	data, _ := io.ReadAll(file)
+	f.mu.Lock()
+	u, ok := f.files[id]
+	if ok {
+		u.data, u.multipartFile = data, true
+		u.authorized = r.Header.Get("Authorization") == "Bearer "+f.botToken
+		f.files[id] = u
+	}
+	f.mu.Unlock()
+	if !ok {
+		w.WriteHeader(http.StatusNotFound)
+		return
+	}
+	io.WriteString(w, "OK - "+strconv.Itoa(len(data)))
+}
+
+func (f *fakeSlack) completeUpload(w http.ResponseWriter, r *http.Request) {
+	r.ParseForm()
+	if r.PostForm.Get("token") != f.botToken {
+		writeJSON(w, map[string]any{"ok": false, "error": "invalid_auth"})
+		return
+	}
+	var files []struct{ ID, Title string }
+	if json.Unmarshal([]byte(r.PostForm.Get("files")), &files) != nil || len(files) != 1 {
+		writeJSON(w, map[string]any{"ok": false, "error": "invalid_arguments"})
+		return
+	}
+	f.mu.Lock()
+	u, ok := f.files[files[0].ID]
+	fail := f.uploadError
+	f.mu.Unlock()
+	switch {
+	case !ok || !u.multipartFile:
+		writeJSON(w, map[string]any{"ok": false, "error": "file_not_found"})
+		return
+	case fail != "":
+		writeJSON(w, map[string]any{"ok": false, "error": fail})
+		return
+	}
+	u.channel, u.threadTS, u.comment, u.title = r.PostForm.Get("channel_id"), r.PostForm.Get("thread_ts"), r.PostForm.Get("initial_comment"), files[0].Title
+	f.uploads <- u
+	writeJSON(w, map[string]any{"ok": true, "files": []map[string]any{{"id": u.id, "title": u.title}}})
+}
+
+func (f *fakeSlack) nextHook(t testing.TB) fakeHook {
+	t.Helper()
+	select {
+	case h := <-f.hooks:
+		return h
+	case <-time.After(waitLong):
+		t.Fatal("fake slack: nothing posted to a response_url")
+		return fakeHook{}
+	}
+}
+
+func (f *fakeSlack) nextUpload(t testing.TB) fakeUpload {
+	t.Helper()
+	select {
+	case u := <-f.uploads:
+		return u
+	case <-time.After(waitLong):
+		t.Fatal("fake slack: no file shared")
+		return fakeUpload{}
+	}
+}
+
+// noHooks checks that nothing was posted to a response_url or uploaded
+// that a test has not taken; like noPosts, once every answer is done.
+func (f *fakeSlack) noHooks(t testing.TB) {
+	t.Helper()
+	for {
+		select {
+		case h := <-f.hooks:
+			t.Errorf("unexpected response_url post to %s: %s", h.path, h.raw)
+		case u := <-f.uploads:
+			t.Errorf("unexpected upload of %s to %s", u.filename, u.channel)
+		default:
+			return
+		}
+	}
 }
 
 func (f *fakeSlack) link(w http.ResponseWriter, r *http.Request) {

@@ -1,10 +1,21 @@
 package slack
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/agreementbot/agreementbot/bot"
 )
 
 // FuzzHTTPHandler sends the Slack routes arbitrary bodies, both correctly
@@ -19,8 +30,9 @@ func FuzzHTTPHandler(f *testing.F) {
 	f.Add(EventsPath, "application/json", `{"type":"url_verification","challenge":"abc"}`, true)
 	f.Add(EventsPath, "application/json", `{"type":"event_callback","event_id":"E1","team_id":"T","event":{"type":"app_mention","user":"U","text":"<@U0BOT> uganda","channel":"C","ts":"1.2"}}`, true)
 	f.Add(EventsPath, "application/json", `{"type":"event_callback","event":{"type":"message","channel_type":"im"`, false)
+	f.Add(InteractionsPath, formType, "payload=%7B%22type%22%3A%22block_actions%22%7D", true)
 	f.Fuzz(func(t *testing.T, path, contentType, body string, signed bool) {
-		if path != CommandsPath && path != EventsPath {
+		if path != CommandsPath && path != EventsPath && path != InteractionsPath {
 			path = CommandsPath
 		}
 		fx := newHTTPFixture(t, docSecret)
@@ -39,6 +51,158 @@ func FuzzHTTPHandler(f *testing.F) {
 		}
 		if w.Code == http.StatusOK && path == CommandsPath && w.Body.Len() > 0 && !json.Valid(w.Body.Bytes()) {
 			t.Fatalf("invalid JSON answer to %q: %s", body, w.Body.String())
+		}
+	})
+}
+
+// FuzzHTTPInteraction sends /slack/interactions arbitrary payloads, signed
+// (so that slack-go's InteractionCallback and the press path behind
+// verification are reached) and unsigned, as the form's payload field or
+// as the whole body. The handler must never panic; it must refuse every
+// unsigned request with 401; a signed one gets 200 or 400 (or 503, never
+// with one slot per press here); and whatever is answered is private: an
+// ephemeral response_url post (replacing only an ephemeral message) or
+// chat.postEphemeral, to the fake and nowhere else.
+func FuzzHTTPInteraction(f *testing.F) {
+	press := func(action, value string, at pressAt) string {
+		b, _ := json.Marshal(blockActions(action, value, at))
+		return string(b)
+	}
+	fake := newFakeSlack(f)
+	store := storeBotTB(f)
+	h := NewHTTPHandler(Config{
+		BotToken: fakeBotToken, SigningSecret: docSecret, APIURL: fake.apiURL(),
+		Logger: slog.New(slog.DiscardHandler),
+	}, store).(*httpHandler)
+	h.answerer.hc.Transport = fake.transport()
+	hook := fake.hookURL("actions/T0FAKE/1/x")
+	uganda := store.Handle(context.Background(), bot.Query{Text: "uganda", Platform: platform})
+	for _, bt := range uganda.Buttons {
+		f.Add(press("agreementbot."+bt.Action, bt.Value, pressAt{channel: fakeChannel, messageTS: "1.2", responseURL: hook}), false, true)
+	}
+	f.Add(press("agreementbot.page.next", "v1:5d4ffba2:page:2:l//", pressAt{channel: fakeChannel, messageTS: "1.2", ephemeral: true, responseURL: hook}), false, true)
+	f.Add(press("agreementbot.card", "v1:5d4ffba2:card:c/UG", pressAt{channel: fakeChannel, messageTS: "1.3", threadTS: "1.2", responseURL: "https://hooks.slack.com/actions/x"}), false, true)
+	f.Add(press("agreementbot.card", "v1:0db34b73:card:c/XX", pressAt{channel: fakeChannel, messageTS: "1.2", responseURL: "https://evil.example/x"}), false, true)
+	f.Add(`{"type":"block_actions","actions":[{"action_id":"agreementbot.all","block_id":"b","value":"v1:5d4ffba2:all:s/deportees"}],"user":{"id":"U1"},"response_url":"`+hook+`"}`, false, true)
+	f.Add(`{"type":"view_submission","view":{"id":"V1","state":{"values":{}}}}`, false, true)
+	f.Add(`{"type":"block_actions","state":{"values":{"b":{"a":{"type":"button"}}}},"actions":[{"block_id":1}]}`, false, true)
+	f.Add("payload=%7B%7D&payload=x", true, true)
+	f.Add(`{"type":"block_actions"`, false, false)
+	f.Fuzz(func(t *testing.T, payload string, raw, signed bool) {
+		body := payload
+		if !raw {
+			body = url.Values{"payload": {payload}}.Encode()
+		}
+		rq := signedAt(time.Now(), InteractionsPath, formType, body)
+		if !signed {
+			rq.sig = "v0=00"
+		}
+		r := httptest.NewRequest(http.MethodPost, InteractionsPath, strings.NewReader(rq.body))
+		r.Header.Set("Content-Type", formType)
+		r.Header.Set("X-Slack-Request-Timestamp", rq.ts)
+		r.Header.Set("X-Slack-Signature", rq.sig)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		switch {
+		case !signed && w.Code != http.StatusUnauthorized:
+			t.Fatalf("unsigned request: %d for %q", w.Code, body)
+		case w.Code != http.StatusOK && w.Code != http.StatusBadRequest && w.Code != http.StatusUnauthorized && w.Code != http.StatusRequestEntityTooLarge:
+			t.Fatalf("status %d for %q", w.Code, body)
+		case w.Body.Len() != 0:
+			t.Fatalf("a body %q for %q", w.Body, body)
+		}
+		h.drain()
+		for {
+			select {
+			case hk := <-fake.hooks:
+				if hk.msg.ResponseType != "ephemeral" || hk.msg.DeleteOriginal {
+					t.Fatalf("not private: %s for %q", hk.raw, body)
+				}
+				sent := payload
+				if raw {
+					form, _ := url.ParseQuery(body)
+					sent = form.Get("payload")
+				}
+				var ic slack.InteractionCallback
+				json.Unmarshal([]byte(sent), &ic)
+				if hk.msg.ReplaceOriginal && !ic.Container.IsEphemeral {
+					t.Fatalf("replaced a public message: %s for %q", hk.raw, body)
+				}
+				continue
+			case p := <-fake.posts:
+				if p.method != "chat.postEphemeral" || p.form.Get("thread_ts") == "" {
+					t.Fatalf("%s %v for %q", p.method, p.form, body)
+				}
+				continue
+			case u := <-fake.uploads:
+				t.Fatalf("upload of %s for %q", u.filename, body)
+			default:
+			}
+			break
+		}
+	})
+}
+
+// FuzzCutMembers checks the payload cutter against encoding/json: whatever
+// the input, no panic; when it cuts, the values it returns are the
+// members' values as encoding/json reads them, and the rest reads as the
+// input with those members null.
+func FuzzCutMembers(f *testing.F) {
+	f.Add([]byte(`{"type":"block_actions","message":{"ts":"1.2","blocks":[{"type":"section","text":{"text":"a \"}\" b"}}]},"x":[1,{"y":"]"}]}`))
+	f.Add([]byte(` { "message" : null , "a" : true } `))
+	f.Add([]byte(`{"a":"\\","message":-1.5e3}`))
+	f.Add([]byte(`{"message":{"ts":"1"},"message":{"ts":"2"}}`))
+	f.Add([]byte(`{"mess\u0061ge":{}}`))
+	f.Add([]byte(`{"message":{]}`))
+	f.Add([]byte(`[{"message":1}]`))
+	f.Add([]byte(`{"actions":[{"action_id":"a","value":"v"}],"message":{},"user":{"id":"U"}}`))
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"a":1,}`))
+	keys := []string{"message", "actions"}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		rest, values, ok := cutMembers(data, keys...)
+		if !ok {
+			return
+		}
+		var whole, cut map[string]any
+		errWhole := json.Unmarshal(data, &whole)
+		errCut := json.Unmarshal(rest, &cut)
+		if errWhole == nil && len(values) != len(keys) {
+			t.Fatalf("%d values for %d keys", len(values), len(keys))
+		}
+		if errWhole != nil {
+			// Not JSON: the cut may or may not read; the decoders of the
+			// parts refuse what they must (the value is checked alone).
+			return
+		}
+		if errCut != nil {
+			t.Fatalf("%q is JSON, but without its message %q is not: %v", data, rest, errCut)
+		}
+		for k, key := range keys {
+			if bytes.Count(data, []byte(`"`+key+`"`)) != 1 {
+				return // a duplicate or a lookalike: encoding/json keeps the last
+			}
+			want, there := whole[key]
+			if !there {
+				if values[k] != nil {
+					t.Fatalf("%s %q cut from %q, which has none", key, values[k], data)
+				}
+				continue
+			}
+			var v any
+			if err := json.Unmarshal(values[k], &v); err != nil {
+				t.Fatalf("the %s %q of %q does not read: %v", key, values[k], data, err)
+			}
+			if !reflect.DeepEqual(v, want) {
+				t.Fatalf("%s %v, encoding/json reads %v", key, v, want)
+			}
+			if cut[key] != nil {
+				t.Fatalf("%s still in %q", key, rest)
+			}
+			whole[key] = nil
+		}
+		if !reflect.DeepEqual(whole, cut) {
+			t.Fatalf("%q cut to %q: %v, want %v", data, rest, cut, whole)
 		}
 	})
 }

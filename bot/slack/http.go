@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"sync"
 	"time"
@@ -21,14 +22,19 @@ import (
 
 // The routes NewHTTPHandler serves.
 const (
-	CommandsPath = "/slack/commands"
-	EventsPath   = "/slack/events"
+	CommandsPath     = "/slack/commands"
+	EventsPath       = "/slack/events"
+	InteractionsPath = "/slack/interactions" // the app's Interactivity Request URL
 )
 
 // NewHTTPHandler returns the handler for Slack's HTTP delivery: POST
-// /slack/commands (slash commands, answered inline) and POST /slack/events
+// /slack/commands (slash commands, answered inline), POST /slack/events
 // (the Events API: acknowledged at once, answered in the thread with
-// chat.postMessage, which needs cfg.BotToken). Every request is read once,
+// chat.postMessage, which needs cfg.BotToken) and POST /slack/interactions
+// (button presses: acknowledged at once with an empty 200, answered
+// privately through the action's response_url, or with chat.postEphemeral
+// in a thread). Answers after the acknowledgement are bounded by
+// cfg.MaxPendingAnswers, and Drain waits for them. Every request is read once,
 // up to cfg.MaxBodyBytes, and its v0 signature checked against
 // cfg.SigningSecret by slack-go (with Slack's five-minute window on the
 // system clock) before anything in it is parsed; the one exception is
@@ -40,20 +46,14 @@ const (
 func NewHTTPHandler(cfg Config, h bot.Handler) http.Handler {
 	cfg = cfg.withDefaults()
 	s := &httpHandler{
-		cfg:     cfg,
-		log:     cfg.Logger,
-		hooks:   cfg.Hooks,
-		h:       h,
-		seen:    newSeenSet(dedupSize, dedupTTL, cfg.Now),
-		sampler: newSampler(cfg.Now),
-		slots:   make(chan struct{}, cfg.MaxPendingAnswers),
-		answerer: &answerer{
-			api:   newAPI(cfg),
-			h:     h,
-			log:   cfg.Logger,
-			hooks: cfg.Hooks,
-			now:   cfg.Now,
-		},
+		cfg:      cfg,
+		log:      cfg.Logger,
+		hooks:    cfg.Hooks,
+		h:        h,
+		seen:     newSeenSet(dedupSize, dedupTTL, cfg.Now),
+		sampler:  newSampler(cfg.Now),
+		slots:    make(chan struct{}, cfg.MaxPendingAnswers),
+		answerer: newAnswerer(cfg, newAPI(cfg), h),
 	}
 	if cfg.SigningSecret == "" {
 		cfg.Logger.Error("slack: no signing secret: every HTTP request will be refused")
@@ -92,6 +92,7 @@ const (
 	reasonMismatch         = "signature mismatch"
 	reasonMalformedCommand = "malformed slash command"
 	reasonMalformedEvent   = "malformed event"
+	reasonMalformedPayload = "malformed interaction payload"
 )
 
 // rejection is a refused request: its status, why, and an excerpt of the
@@ -108,6 +109,8 @@ func (s *httpHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, "application/x-www-form-urlencoded", s.command)
 	case EventsPath:
 		s.serve(w, r, "application/json", s.event)
+	case InteractionsPath:
+		s.serve(w, r, "application/x-www-form-urlencoded", s.interaction)
 	default:
 		http.NotFound(w, r)
 	}
@@ -226,7 +229,8 @@ func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byt
 		return
 	}
 	reply := s.h.Handle(r.Context(), bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID, Usage: usage})
-	_, payload := renderJSON(reply)
+	o, upload := s.answerer.mapOpts(reply, reply.Visibility == bot.Private)
+	_, payload := renderJSON(reply, o)
 	w.Header().Set("Content-Type", "application/json")
 	// With a length, net/http sends the answer in one piece, not chunked.
 	w.Header().Set("Content-Length", strconv.Itoa(len(payload)))
@@ -239,6 +243,72 @@ func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byt
 	}
 	s.log.Debug("slack: command answered", "command", cmd.Command, "team", cmd.TeamID, "kind", reply.Kind,
 		"bytes", len(payload), "duration", d)
+	if upload {
+		// The answer carried the alt text; the picture follows in the channel.
+		s.later(r, func(ctx context.Context) {
+			s.answerer.deliverMap(ctx, reply, cmd.ChannelID, "", s.answerer.tellByResponseURL(cmd.ResponseURL))
+		})
+	}
+}
+
+// later runs f in the background after the request is answered, if one of
+// the MaxPendingAnswers slots is free; Drain waits for it. It reports
+// whether f runs.
+func (s *httpHandler) later(r *http.Request, f func(ctx context.Context)) bool {
+	select {
+	case s.slots <- struct{}{}:
+	default:
+		s.log.Warn("slack: too many answers in flight; one dropped", "path", r.URL.Path, "in_flight", cap(s.slots))
+		return false
+	}
+	ctx := context.WithoutCancel(r.Context())
+	s.wg.Go(func() {
+		defer func() { <-s.slots }()
+		ctx, cancel := context.WithTimeout(ctx, postTimeout)
+		defer cancel()
+		f(ctx)
+	})
+	return true
+}
+
+// interaction handles a button press: the form's one field, payload, is
+// the interaction as JSON, read with slack-go's InteractionCallback (see
+// parseInteraction). A
+// press of one of the bot's buttons is acknowledged with an empty 200 at
+// once and answered privately in the background; with every answer slot
+// busy it gets 503, and Slack shows the presser an error. Anything else
+// signed by Slack gets an empty 200.
+func (s *httpHandler) interaction(w http.ResponseWriter, r *http.Request, body []byte, start time.Time) {
+	form, err := url.ParseQuery(string(body))
+	payload := form.Get("payload")
+	if err != nil || payload == "" {
+		s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedPayload})
+		return
+	}
+	ic, err := parseInteraction([]byte(payload))
+	if err != nil {
+		s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedPayload})
+		return
+	}
+	p, why := pressOf(ic)
+	if why != "" {
+		w.WriteHeader(http.StatusOK)
+		s.log.Debug("slack: interaction ignored", "why", why)
+		return
+	}
+	select {
+	case s.slots <- struct{}{}:
+	default:
+		w.WriteHeader(http.StatusServiceUnavailable)
+		s.log.Warn("slack: too many answers in flight; button press refused", "in_flight", cap(s.slots))
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+	ctx := context.WithoutCancel(r.Context())
+	s.wg.Go(func() {
+		defer func() { <-s.slots }()
+		s.answerer.press(ctx, p, start)
+	})
 }
 
 // event handles an Events API request: the URL check, or an event that is

@@ -81,7 +81,7 @@ type httpFixture struct {
 	hooks    *hookCounts
 }
 
-func newHTTPFixture(t testing.TB, secret string) *httpFixture {
+func newHTTPFixture(t testing.TB, secret string, opts ...func(*Config)) *httpFixture {
 	fx := &httpFixture{rec: new(recorder), fake: newFakeSlack(t), clock: &clock{t: time.Now()},
 		log: new(testkit.LogBuffer), hooks: new(hookCounts)}
 	cfg := Config{
@@ -92,7 +92,11 @@ func newHTTPFixture(t testing.TB, secret string) *httpFixture {
 		Logger:        slog.New(slog.NewTextHandler(fx.log, nil)),
 		Hooks:         fx.hooks.hooks(),
 	}
+	for _, o := range opts {
+		o(&cfg)
+	}
 	fx.h = NewHTTPHandler(cfg, fx.rec).(*httpHandler)
+	fx.h.answerer.hc.Transport = fx.fake.transport() // response_urls reach the fake, and nothing else
 	if secret == "" && !fx.log.Contains("no signing secret") {
 		t.Errorf("no error logged for a missing signing secret: %q", fx.log)
 	}
@@ -236,6 +240,18 @@ func TestHTTPRefusals(t *testing.T) {
 		{"unsigned url_verification", docSecret, request{path: EventsPath, contentType: "application/json", body: `{"type":"url_verification","challenge":"x"}`, ts: "-", sig: "-"}, 401, reasonMissing},
 		{"signed, not a form", docSecret, signedAt(now, CommandsPath, formType, "text=%zz"), 400, reasonMalformedCommand},
 		{"signed, not JSON", docSecret, signedAt(now, EventsPath, "application/json", `{"type":"event_callback",`), 400, reasonMalformedEvent},
+		{"unsigned interaction", docSecret, with(interaction(blockActions("agreementbot.card", "v1:0db34b73:card:c/UG", pressAt{responseURL: "https://hooks.slack.com/x"})), func(r *request) { r.sig = "v0=" + strings.Repeat("0", 64) }), 401, reasonMismatch},
+		{"interaction, stale", docSecret, with(interaction(blockActions("agreementbot.card", "v", pressAt{})), func(r *request) {
+			*r = signedAt(now.Add(-10*time.Minute), InteractionsPath, formType, r.body)
+		}), 401, reasonStale},
+		{"interaction, no headers", docSecret, with(interaction(blockActions("agreementbot.card", "v", pressAt{})), func(r *request) { r.ts, r.sig = "-", "-" }), 401, reasonMissing},
+		{"JSON to interactions", docSecret, with(interaction(blockActions("agreementbot.card", "v", pressAt{})), func(r *request) { r.contentType = "application/json" }), 415, reasonContentType},
+		{"GET interactions", docSecret, with(interaction(nil), func(r *request) { r.method = http.MethodGet }), 405, reasonMethod},
+		{"huge interaction", docSecret, with(interaction(nil), func(r *request) { r.body = tooBig }), 413, reasonTooLarge},
+		{"signed, no payload", docSecret, signedAt(now, InteractionsPath, formType, "token=x&type=block_actions"), 400, reasonMalformedPayload},
+		{"signed, payload not JSON", docSecret, signedAt(now, InteractionsPath, formType, "payload=%7B%22type%22%3A"), 400, reasonMalformedPayload},
+		{"signed, not a form", docSecret, signedAt(now, InteractionsPath, formType, "payload=%zz"), 400, reasonMalformedPayload},
+		{"ssl_check to interactions", docSecret, request{path: InteractionsPath, contentType: formType, body: "ssl_check=1", ts: "-", sig: "-"}, 401, reasonMissing},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			fx := newHTTPFixture(t, tc.secret)

@@ -11,10 +11,11 @@ import (
 var manifestYAML string
 
 // Manifest returns the Slack app manifest (YAML) that creates the app with
-// the /agreement command, the bot scopes and the events it needs. With
-// publicURL "" it is the Socket Mode manifest, as in manifest.yaml. With a
-// public https URL it is the HTTP variant: Socket Mode off, and the request
-// URLs set to publicURL + CommandsPath and publicURL + EventsPath.
+// the /agreement command, the bot scopes (files:write for maps) and the
+// events it needs, and interactivity on for the buttons. With publicURL ""
+// it is the Socket Mode manifest, as in manifest.yaml. With a public https
+// URL it is the HTTP variant: Socket Mode off, and the request URLs set to
+// publicURL + CommandsPath, EventsPath and InteractionsPath.
 func Manifest(publicURL string) ([]byte, error) {
 	if publicURL == "" {
 		return []byte(manifestYAML), nil
@@ -28,6 +29,7 @@ func Manifest(publicURL string) ([]byte, error) {
 		{"# Slack app manifest for agreementbot (Socket Mode).\n", "# Slack app manifest for agreementbot (HTTP, at " + base + ").\n"},
 		{"      should_escape: false\n", "      should_escape: false\n      url: \"" + base + CommandsPath + "\"\n"},
 		{"  event_subscriptions:\n", "  event_subscriptions:\n    request_url: \"" + base + EventsPath + "\"\n"},
+		{"  interactivity:\n    is_enabled: true\n", "  interactivity:\n    is_enabled: true\n    request_url: \"" + base + InteractionsPath + "\"\n"},
 		{"  socket_mode_enabled: true\n", "  socket_mode_enabled: false\n"},
 	} {
 		if strings.Count(m, e.old) != 1 {

@@ -46,7 +46,7 @@ func TestManifestSocketMode(t *testing.T) {
 	if want := "[country | list | search words | from nationality | sources | latest | help]"; cmd.UsageHint != want {
 		t.Errorf("usage_hint = %q, want %q", cmd.UsageHint, want)
 	}
-	if got, want := strings.Join(m.OAuthConfig.Scopes.Bot, " "), "commands chat:write app_mentions:read im:history"; got != want {
+	if got, want := strings.Join(m.OAuthConfig.Scopes.Bot, " "), "commands chat:write app_mentions:read im:history files:write"; got != want {
 		t.Errorf("bot scopes = %q, want %q", got, want)
 	}
 	if got, want := strings.Join(m.Settings.EventSubscriptions.BotEvents, " "), "app_mention message.im"; got != want {
@@ -57,6 +57,10 @@ func TestManifestSocketMode(t *testing.T) {
 	}
 	if m.Settings.EventSubscriptions.RequestUrl != "" {
 		t.Error("Socket Mode manifest has a request_url")
+	}
+	// The buttons need interactivity; Socket Mode needs no URL for it.
+	if m.Settings.Interactivity == nil || !m.Settings.Interactivity.IsEnabled || m.Settings.Interactivity.RequestUrl != "" {
+		t.Errorf("interactivity = %+v, want on, without a request URL", m.Settings.Interactivity)
 	}
 	if !m.Features.AppHome.MessagesTabEnabled || m.Features.AppHome.MessagesTabReadOnlyEnabled {
 		t.Error("the Messages tab must be open for DMs")
@@ -89,6 +93,12 @@ func TestManifestHTTP(t *testing.T) {
 		}
 		if got := m.Settings.EventSubscriptions.RequestUrl; got != root+"/slack/events" {
 			t.Errorf("Manifest(%q): request_url %q", base, got)
+		}
+		if i := m.Settings.Interactivity; i == nil || !i.IsEnabled || i.RequestUrl != root+"/slack/interactions" {
+			t.Errorf("Manifest(%q): interactivity %+v, want on at %s/slack/interactions", base, i, root)
+		}
+		if !strings.Contains(strings.Join(m.OAuthConfig.Scopes.Bot, " "), "files:write") {
+			t.Errorf("Manifest(%q): no files:write scope", base)
 		}
 	}
 	for _, bad := range []string{"http://bot.example.org", "bot.example.org", "https://", "https://x.example/?a=1", "https://x.example/#f", "https://x.example/\"", "https://u:p@x.example", "ftp://x"} {

@@ -35,6 +35,13 @@ const (
 	// payloadBudget leaves room for the envelope that wraps the payload in
 	// a Socket Mode acknowledgement: {"envelope_id":"...","payload":...}.
 	payloadBudget = maxAckBytes - 1024
+
+	maxImageURL       = 3000 // image block image_url
+	maxAltText        = 2000 // image block alt_text
+	maxActionElements = 25   // elements of an actions block
+	maxButtonText     = 75   // a button's text
+	maxButtonValue    = 2000 // a button's value
+	maxActionID       = 255  // an action_id
 )
 
 const ellipsis = "…"
@@ -73,28 +80,68 @@ func levelCaps(i int) (caps, bool) {
 	return caps{}, false
 }
 
-// Render turns a reply into a Block Kit message within every Slack limit:
-// a header "<Title> · <status>", the summary, the fields, results, timeline
-// and suggestions, and a context block with the sources as links, the
-// data's as-of date and the commands that show more. Long replies are
-// shortened, never rejected. All text from the reply is escaped.
+// Render turns a reply into a Block Kit message within every Slack limit.
+//
+// Unless r.Full, it is the short form: a country's or topic's card is its
+// name and headline status, the summary, the highlights, one line of
+// sources and the as-of line, in at most about shortBudget visible
+// characters; a list, search, latest, since, from, ranking or sources
+// answer is one page of bot.PageSize entries with a count. Focused answers
+// (r.Aspect set) and the other kinds are short already and shown whole.
+// With r.Full, the whole answer: a header "<Title> · <status>", the
+// summary, the fields, results, timeline and suggestions, and a context
+// block with the sources as links, the as-of line and the commands that
+// show more. Under either, the reply's buttons. Long replies are shortened,
+// never rejected. All text from the reply is escaped and stripped of
+// bidirectional controls.
 func Render(r bot.Reply) Message {
-	m, _ := renderJSON(r)
+	m, _ := renderMessage(r, renderOpts{})
 	return m
+}
+
+// renderOpts is what a rendering needs besides the reply.
+type renderOpts struct {
+	// publicURL is where the server publishes images (Config.PublicURL,
+	// no trailing slash): a map is an image block at publicURL +
+	// Image.Path. "" shows the map's alt text only, for an upload to
+	// follow or for noImage to explain.
+	publicURL string
+	// noImage, when set, is said after a map's alt text: why no picture
+	// comes with it.
+	noImage string
+	// ephemeral makes the message ephemeral whatever the reply's
+	// visibility: the answers to button presses.
+	ephemeral bool
 }
 
 // renderJSON renders r and encodes it as JSON, as the acknowledgement of a
 // slash command carries it.
-func renderJSON(r bot.Reply) (Message, []byte) {
-	text := r.Text()
+func renderJSON(r bot.Reply, o renderOpts) (Message, []byte) {
+	m, b := renderMessage(r, o)
+	if b == nil {
+		b, _ = json.Marshal(m) // plain strings and slack-go blocks: cannot fail
+	}
+	return m, b
+}
+
+// renderMessage renders r within every Slack limit. It encodes the message
+// to measure it only when jsonBound cannot show that it fits, and returns
+// that encoding, or nil: a message posted with slack-go is encoded there,
+// and encoding it twice cost more than the rest of answering a button.
+func renderMessage(r bot.Reply, o renderOpts) (Message, []byte) {
+	text := fallbackText(r)
 	for i := 0; ; i++ {
 		c, _ := levelCaps(i)
 		_, smaller := levelCaps(i + 1)
-		m, over := render(r, c, text)
+		m, over := render(r, c, text, o)
 		// The text alone says when a level cannot fit; encoding only
 		// makes it longer.
-		if smaller && (over || len(m.Blocks) > maxBlocks || textSize(m) > payloadBudget) {
+		text, encoded, parts := textSize(m)
+		if smaller && (over || len(m.Blocks) > maxBlocks || text > payloadBudget) {
 			continue
+		}
+		if len(m.Blocks) <= maxBlocks && jsonBound(encoded, parts) <= payloadBudget {
+			return m, nil
 		}
 		b, err := json.Marshal(m)
 		if err == nil && len(m.Blocks) <= maxBlocks && len(b) <= payloadBudget {
@@ -110,29 +157,88 @@ func renderJSON(r bot.Reply) (Message, []byte) {
 	}
 }
 
-// textSize is the length of all the text in m, a lower bound of its JSON.
-func textSize(m Message) int {
-	n := len(m.Text)
-	for _, b := range m.Blocks {
-		switch b := b.(type) {
-		case *slack.HeaderBlock:
-			n += len(b.Text.Text)
-		case *slack.SectionBlock:
-			if b.Text != nil {
-				n += len(b.Text.Text)
-			}
-			for _, f := range b.Fields {
-				n += len(f.Text)
-			}
-		case *slack.ContextBlock:
-			for _, e := range b.ContextElements.Elements {
-				if t, ok := e.(*slack.TextBlockObject); ok {
-					n += len(t.Text)
-				}
-			}
+// jsonBound is an upper bound of the length of a message's JSON from the
+// encoded length of its text (jsonLen) and the number of its parts
+// (blocks, elements, fields): no part takes more than partJSON bytes
+// besides its text.
+func jsonBound(encoded, parts int) int { return encoded + partJSON*(parts+1) }
+
+// partJSON bounds the JSON of one part of a message around its text: a
+// button, the largest, is {"type":"button","text":{"type":"plain_text",
+// "text":""},"action_id":"","value":""}, 83 bytes.
+const partJSON = 160
+
+// jsonLen is an upper bound of the length of s as encoding/json writes it
+// in a string: control characters and < > & as \u00XX, quotes and
+// backslashes escaped, U+2028 and U+2029 as \u2028 and \u2029 (any
+// E2 byte counts for one), and invalid UTF-8 as \ufffd.
+func jsonLen(s string) int {
+	if !utf8.ValidString(s) {
+		return 6 * len(s)
+	}
+	n := len(s)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c < 0x20, c == '<', c == '>', c == '&':
+			n += 5
+		case c == '"', c == '\\':
+			n++
+		case c == 0xe2:
+			n += 3
 		}
 	}
 	return n
+}
+
+// textSize measures m: the length of all its text, a lower bound of its
+// JSON; the encoded length of that text (jsonLen); and the number of its
+// parts: blocks, their elements and fields.
+func textSize(m Message) (text, encoded, parts int) {
+	add := func(s string) {
+		text += len(s)
+		encoded += jsonLen(s)
+	}
+	add(m.Text)
+	add(m.ResponseType)
+	parts = len(m.Blocks)
+	for _, b := range m.Blocks {
+		switch b := b.(type) {
+		case *slack.HeaderBlock:
+			add(b.Text.Text)
+		case *slack.SectionBlock:
+			if b.Text != nil {
+				add(b.Text.Text)
+			}
+			for _, f := range b.Fields {
+				add(f.Text)
+			}
+			parts += len(b.Fields)
+		case *slack.ContextBlock:
+			for _, e := range b.ContextElements.Elements {
+				if t, ok := e.(*slack.TextBlockObject); ok {
+					add(t.Text)
+				}
+			}
+			parts += len(b.ContextElements.Elements)
+		case *slack.ImageBlock:
+			add(b.ImageURL)
+			add(b.AltText)
+		case *slack.ActionBlock:
+			for _, e := range b.Elements.ElementSet {
+				if bt, ok := e.(*slack.ButtonBlockElement); ok {
+					add(bt.Text.Text)
+					add(bt.ActionID)
+					add(bt.Value)
+				}
+			}
+			add(buttonsBlockID)
+			parts += len(b.Elements.ElementSet)
+		case *slack.DividerBlock:
+		default:
+			return payloadBudget + 1, 6 * (payloadBudget + 1), parts // a block this file does not make: measure it
+		}
+	}
+	return text, encoded, parts
 }
 
 // renderer builds one message at one level of caps.
@@ -153,13 +259,115 @@ func (rd *renderer) full(pending int) bool {
 	return rd.over
 }
 
-func render(r bot.Reply, c caps, text string) (Message, bool) {
+func render(r bot.Reply, c caps, text string, o renderOpts) (Message, bool) {
 	rd := &renderer{c: c, blocks: make([]slack.Block, 0, 8)}
+	switch formOf(r) {
+	case formCard:
+		rd.card(r)
+	case formPage:
+		rd.page(r)
+	default:
+		rd.whole(r, o)
+	}
+	rd.buttons(r.Buttons, r.PageNumber())
+
+	m := Message{
+		ResponseType: "in_channel",
+		Text:         fallback(text, c.text),
+		Blocks:       rd.blocks,
+	}
+	if r.Visibility == bot.Private || o.ephemeral {
+		m.ResponseType = "ephemeral"
+	}
+	return m, rd.over
+}
+
+// form is how much of an answer a message shows.
+type form int
+
+const (
+	formWhole form = iota // all of it, shortened only to fit Slack's limits
+	formCard              // a card's short form
+	formPage              // one page of a list
+)
+
+// formOf chooses the form of r: the short form unless r.Full, where there
+// is one.
+func formOf(r bot.Reply) form {
+	if r.Full {
+		return formWhole
+	}
+	switch r.Kind {
+	case bot.KindCountry, bot.KindTopic:
+		if r.Aspect == "" {
+			return formCard
+		}
+	case bot.KindList, bot.KindSearch, bot.KindLatest, bot.KindSince, bot.KindFrom, bot.KindRanking, bot.KindSources:
+		return formPage
+	}
+	return formWhole
+}
+
+// fallbackText is the plain text of r that notifications show: the
+// notice, the header and the summary, then the first lines of the rest,
+// a little more than fallback keeps. (Rendering the whole answer as text
+// only to cut it cost more than rendering some answers in Block Kit.)
+func fallbackText(r bot.Reply) string {
+	const want = 400 // bytes; the levels' caps keep at most 300
+	var b strings.Builder
+	b.Grow(want + 200)
+	line := func(parts ...string) bool {
+		if b.Len() >= want {
+			return false
+		}
+		for _, p := range parts {
+			b.WriteString(p[:min(len(p), want)])
+		}
+		b.WriteString("\n")
+		return true
+	}
+	if r.Notice != "" {
+		line(r.Notice, "\n")
+	}
+	if r.Title != "" {
+		line(headerText(r))
+	}
+	if r.Summary != "" {
+		line(r.Summary)
+	}
+	for _, f := range r.Fields {
+		if !line(f.Name, ":") {
+			break
+		}
+		for _, it := range f.Items {
+			if !line("  - ", it) {
+				break
+			}
+		}
+	}
+	for _, res := range r.Results {
+		if !line("  - ", res.Line()) {
+			break
+		}
+	}
+	for _, e := range r.Timeline {
+		if !line("  ", e.Date, ": ", e.Text) {
+			break
+		}
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// whole renders all of r.
+func (rd *renderer) whole(r bot.Reply, o renderOpts) {
+	c := rd.c
 	if r.Notice != "" {
 		rd.section("*Note:* " + rd.esc(r.Notice, c.summary))
 	}
 	rd.header(r)
-	if r.Summary != "" {
+	if r.Kind == bot.KindMap && r.Image != nil {
+		rd.image(r, o)
+	} else if r.Summary != "" {
 		rd.section(rd.esc(r.Summary, c.summary))
 	}
 	rd.fields(r.Fields)
@@ -169,23 +377,283 @@ func render(r bot.Reply, c caps, text string) (Message, bool) {
 	if r.Kind == bot.KindSources {
 		rd.sourceList(r.Sources)
 	}
-	rd.context(r)
-
-	m := Message{
-		ResponseType: "in_channel",
-		Text:         fallback(text, c.text),
-		Blocks:       rd.blocks,
-	}
-	if r.Visibility == bot.Private {
-		m.ResponseType = "ephemeral"
-	}
-	return m, rd.over
+	rd.context(r, true)
 }
 
-func (rd *renderer) header(r bot.Reply) {
-	if r.Title == "" {
+// page renders the page of a list that r.PageNumber names, with a count.
+func (rd *renderer) page(r bot.Reply) {
+	page, pages := r.PageNumber(), r.Pages()
+	total := len(r.Results)
+	if r.Kind == bot.KindSources {
+		total = len(r.Sources)
+	}
+	from := min((page-1)*bot.PageSize, total)
+	to := min(from+bot.PageSize, total)
+	if r.Kind == bot.KindSources {
+		r.Sources = r.Sources[from:to]
+	} else {
+		r.Results = r.Results[from:to]
+	}
+	c := rd.c
+	if r.Notice != "" {
+		rd.section("*Note:* " + rd.esc(r.Notice, c.summary))
+	}
+	rd.header(r)
+	if r.Summary != "" {
+		rd.section(rd.esc(r.Summary, c.summary))
+	}
+	rd.fields(r.Fields)
+	rd.results(r.Results)
+	rd.suggestions(r.Suggestions)
+	if r.Kind == bot.KindSources {
+		rd.sourceList(r.Sources)
+	}
+	count := "Page " + strconv.Itoa(page) + " of " + strconv.Itoa(pages)
+	if total > 0 {
+		count += " · " + strconv.Itoa(from+1) + "–" + strconv.Itoa(to) + " of " + strconv.Itoa(total)
+	}
+	rd.blocks = append(rd.blocks, &slack.ContextBlock{
+		Type:            slack.MBTContext,
+		ContextElements: slack.ContextElements{Elements: []slack.MixedElement{mrkdwn(count)}},
+	})
+	rd.context(r, true)
+}
+
+// shortBudget is the most visible characters of a card's short form:
+// about what a phone shows without scrolling far.
+const shortBudget = 1200
+
+// card renders the short form of a country's or topic's card: the name
+// with its headline status, the summary, the highlights, one line of
+// sources and the as-of line, within shortBudget visible characters. The
+// fixed parts are measured first; the summary and then the highlights get
+// what is left, whole highlights only, so that none loses its citations.
+func (rd *renderer) card(r bot.Reply) {
+	var notice string
+	used := 0
+	if r.Notice != "" {
+		n := clipRunes(bot.StripBidi(r.Notice), 250)
+		notice = "*Note:* " + rd.esc(n, 1200)
+		used += runes(n) + len("Note: ")
+	}
+	used += min(runes(headerText(r)), maxHeaderText)
+	sources, seen := rd.shortSources(r.ShortSources)
+	used += seen
+	footer, seen := rd.footer(r, false)
+	used += seen
+
+	if notice != "" {
+		rd.section(notice)
+	}
+	rd.header(r)
+	if r.Summary != "" {
+		// The summary keeps at least 150 characters however long the rest,
+		// and leaves room for a highlight or two.
+		sum := clipRunes(bot.StripBidi(r.Summary), max(150, min(700, shortBudget-used-200)))
+		used += runes(sum)
+		rd.section(rd.esc(sum, maxSectionText-100))
+	}
+	const more = "…and more on the full card"
+	var lines []string
+	for i, h := range r.Highlights {
+		h = clipRunes(bot.StripBidi(h), 400)
+		need := 2 + runes(h)
+		if i < len(r.Highlights)-1 {
+			need += 1 + len(more) // room to say that some were left out
+		}
+		if used+need > shortBudget {
+			lines = append(lines, more)
+			break
+		}
+		used += 3 + runes(h)
+		lines = append(lines, "• "+rd.escLine(h, 1600))
+	}
+	rd.list("", lines, 0)
+	var els []slack.MixedElement
+	if sources != "" {
+		els = append(els, mrkdwn(sources))
+	}
+	if footer != "" {
+		els = append(els, mrkdwn(footer))
+	}
+	if len(els) > 0 {
+		rd.blocks = append(rd.blocks, &slack.ContextBlock{
+			Type:            slack.MBTContext,
+			ContextElements: slack.ContextElements{Elements: els},
+		})
+	}
+}
+
+// shortSources is the one line of sources of a short card, "Sources: [S1]
+// <url|Outlet, date> · ...", and its visible length.
+func (rd *renderer) shortSources(srcs []bot.Source) (string, int) {
+	if len(srcs) == 0 {
+		return "", 0
+	}
+	var b strings.Builder
+	b.WriteString("Sources:")
+	seen := len("Sources:")
+	for i, s := range srcs[:min(len(srcs), 3)] {
+		if i > 0 {
+			b.WriteString(" ·")
+			seen += 2
+		}
+		if id := clipRunes(bot.StripBidi(s.ID), 12); id != "" {
+			b.WriteString(" [")
+			b.WriteString(rd.escLine(id, 60))
+			b.WriteString("]")
+			seen += 3 + runes(id)
+		}
+		label := sourceLabel(s, 80)
+		b.WriteString(" ")
+		b.WriteString(link(s.URL, rd.escLine(label, 400)))
+		seen += 1 + runes(label)
+	}
+	return b.String(), seen
+}
+
+// footer is the as-of line (bot.Reply.Footer) in mrkdwn, the address for
+// corrections linked, and its visible length. The short card leaves the
+// corrections line to the full card.
+func (rd *renderer) footer(r bot.Reply, corrections bool) (string, int) {
+	fix := r.Corrections
+	if !corrections {
+		r.Corrections = ""
+	}
+	limit := 600
+	if !corrections {
+		limit = 250 // the short card's budget counts on it
+	}
+	f := clipRunes(bot.StripBidi(r.Footer()), limit)
+	if f == "" {
+		return "", 0
+	}
+	text := rd.esc(f, 2000)
+	if fix != "" && corrections {
+		// Footer ends with the address: make it a link.
+		if u, ok := safeURL(fix); ok {
+			if shown, _ := escape(fix, 2000, true); strings.HasSuffix(text, shown) {
+				text = text[:len(text)-len(shown)] + "<" + u + "|" + shown + ">"
+			}
+		}
+	}
+	return text, runes(f)
+}
+
+// image shows a map: an image block at the public URL with its alt text,
+// and the alt text as text too, for those who cannot see the picture and
+// for clients that do not show it. Without a public URL, the alt text
+// alone (the picture is uploaded separately, or noImage says why not).
+func (rd *renderer) image(r bot.Reply, o renderOpts) {
+	alt := clipRunes(bot.StripBidi(r.Image.Alt), maxAltText/2)
+	if strings.TrimSpace(alt) == "" {
+		alt = clipRunes(bot.StripBidi(r.Summary), 1000)
+	}
+	if strings.TrimSpace(alt) == "" {
+		alt = "A map of the countries on record."
+	}
+	if u, ok := imageURL(o.publicURL, r.Image.Path); ok {
+		rd.blocks = append(rd.blocks, &slack.ImageBlock{Type: slack.MBTImage, ImageURL: u, AltText: alt})
+		rd.size += len(u) + len(alt)
+	} else if o.noImage != "" {
+		alt += "\n" + o.noImage
+	}
+	rd.section(rd.esc(alt, maxSectionText-100))
+	if r.Summary != "" && r.Summary != r.Image.Alt {
+		rd.section(rd.esc(r.Summary, rd.c.summary))
+	}
+}
+
+// imageURL is the address of an image the server publishes, or false
+// when there is none or it is not a plain http(s) URL.
+func imageURL(publicURL, path string) (string, bool) {
+	if publicURL == "" || !strings.HasPrefix(path, "/") || strings.HasPrefix(path, "//") {
+		return "", false
+	}
+	u := publicURL + path
+	if len(u) > maxImageURL {
+		return "", false
+	}
+	if _, ok := safeURL(u); !ok {
+		return "", false
+	}
+	return u, true
+}
+
+// buttons adds the reply's buttons in one actions block: each button's
+// action_id names its action, unique in the message
+// ("agreementbot.page.next"); its value is the bot's key, sent back as it
+// is. A button Slack would refuse is left out.
+func (rd *renderer) buttons(bs []bot.Button, page int) {
+	if len(bs) == 0 {
 		return
 	}
+	els := make([]slack.BlockElement, 0, min(len(bs), maxActionElements))
+	used := make(map[string]bool, len(bs))
+	for _, b := range bs {
+		if len(els) == maxActionElements {
+			break
+		}
+		value := bot.StripBidi(b.Value)
+		label := rd.escLine(b.Label, maxButtonText)
+		id := actionID(b, page, used)
+		if value == "" || len(value) > maxButtonValue || !utf8.ValidString(value) || strings.TrimSpace(label) == "" || id == "" {
+			continue
+		}
+		used[id] = true
+		rd.size += len(label) + len(value) + len(id)
+		els = append(els, &slack.ButtonBlockElement{
+			Type:     slack.METButton,
+			Text:     &slack.TextBlockObject{Type: slack.PlainTextType, Text: label},
+			ActionID: id,
+			Value:    value,
+		})
+	}
+	if len(els) == 0 {
+		return
+	}
+	rd.blocks = append(rd.blocks, slack.NewActionBlock(buttonsBlockID, els...))
+}
+
+// actionPrefix starts the action_id of every button the bot makes: a
+// press of anything else is not the bot's.
+const actionPrefix = "agreementbot."
+
+// buttonsBlockID names the actions block of the bot's buttons.
+const buttonsBlockID = "agreementbot.buttons"
+
+// actionID names a button's action: "agreementbot." and the action, and
+// for pages which way they go from page, made unique among the ids in used.
+func actionID(b bot.Button, page int, used map[string]bool) string {
+	act := bot.StripBidi(b.Action)
+	for i := 0; i < len(act); i++ {
+		if c := act[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			act = "button" // the bot's actions are words; anything else gets a plain name
+			break
+		}
+	}
+	if act == "" || len(act) > 40 {
+		act = "button"
+	}
+	id := actionPrefix + act
+	if a, err := bot.ParseButton(b.Value); act == bot.ActPage && err == nil {
+		switch {
+		case a.Page > page:
+			id += ".next"
+		case a.Page < page:
+			id += ".prev"
+		}
+	}
+	base := id
+	for n := 2; used[id]; n++ {
+		id = base + "." + strconv.Itoa(n)
+	}
+	return id
+}
+
+// headerText is the header of r as plain text: "<Title> · <status>
+// (disputed)".
+func headerText(r bot.Reply) string {
 	t := r.Title
 	if r.Status != "" {
 		t += " · " + r.Status
@@ -193,7 +661,14 @@ func (rd *renderer) header(r bot.Reply) {
 			t += " (disputed)"
 		}
 	}
-	t = rd.escLine(t, maxHeaderText)
+	return t
+}
+
+func (rd *renderer) header(r bot.Reply) {
+	if r.Title == "" {
+		return
+	}
+	t := rd.escLine(headerText(r), maxHeaderText)
 	if strings.TrimSpace(t) == "" {
 		return // Slack refuses a message with an empty text object
 	}
@@ -441,20 +916,28 @@ func (rd *renderer) sourceList(sources []bot.Source) {
 // sourceLink is "<url|Outlet, date>", or the label alone when the URL is
 // missing or unsafe.
 func (rd *renderer) sourceLink(s bot.Source) string {
-	label := s.Outlet
-	if label == "" {
+	return link(s.URL, rd.escLine(sourceLabel(s, 150), 600))
+}
+
+// sourceLabel is how a source is named in a link: its outlet (marked when
+// of low reliability) and date, at most max characters.
+func sourceLabel(s bot.Source, max int) string {
+	label := s.OutletLabel()
+	if s.Outlet == "" {
 		label = s.ID
 	}
 	if s.Date != "" {
 		label += ", " + s.Date
 	}
-	if label = rd.escLine(label, 150); strings.TrimSpace(label) == "" {
+	if label = clipRunes(bot.StripBidi(label), max); strings.TrimSpace(label) == "" {
 		label = "source"
 	}
-	return link(s.URL, label)
+	return label
 }
 
-func (rd *renderer) context(r bot.Reply) {
+// context adds the foot of an answer: its first sources as links, the
+// as-of line, and the commands that show more.
+func (rd *renderer) context(r bot.Reply, corrections bool) {
 	var els []slack.MixedElement
 	if r.Kind != bot.KindSources {
 		n := min(len(r.Sources), rd.c.sources, maxContextSources)
@@ -466,8 +949,8 @@ func (rd *renderer) context(r bot.Reply) {
 			els = append(els, mrkdwn("+"+strconv.Itoa(left)+" more sources"))
 		}
 	}
-	if r.AsOf != "" {
-		els = append(els, mrkdwn("Facts as of "+rd.escLine(r.AsOf, 40)))
+	if f, _ := rd.footer(r, corrections); f != "" {
+		els = append(els, mrkdwn(f))
 	}
 	var more []string
 	for _, m := range r.More[:min(len(r.More), rd.c.more)] {
@@ -525,10 +1008,11 @@ func fallback(text string, max int) string {
 }
 
 // escape replaces &, < and > with Slack's entities, so that text can never
-// form a mention (<!channel>, <@U123>) or a link, and cuts the result to at
-// most max bytes, ending in "…", never inside a character or an entity.
-// With oneLine, line breaks and tabs become spaces. Invalid UTF-8 becomes
-// U+FFFD. It reports whether it cut.
+// form a mention (<!channel>, <@U123>) or a link, removes bidirectional
+// controls (bot.IsBidiControl), and cuts the result to at most max bytes,
+// ending in "…", never inside a character or an entity. With oneLine, line
+// breaks and tabs become spaces. Invalid UTF-8 becomes U+FFFD. It reports
+// whether it cut.
 func escape(s string, max int, oneLine bool) (string, bool) {
 	if max <= 0 {
 		return "", s != ""
@@ -549,7 +1033,7 @@ func escape(s string, max int, oneLine bool) (string, bool) {
 	// Copy runs of plain text whole; out is the length written or pending.
 	i, run, out := 0, 0, 0
 	for i < len(s) {
-		c, size, piece := s[i], 1, ""
+		c, size, piece, drop := s[i], 1, "", false
 		if c < utf8.RuneSelf {
 			switch c {
 			case '&':
@@ -567,16 +1051,19 @@ func escape(s string, max int, oneLine bool) (string, bool) {
 			piece = "\uFFFD"
 		} else {
 			size = n
+			drop = bot.IsBidiControl(r)
 		}
 		grow := size
 		if piece != "" {
 			grow = len(piece)
+		} else if drop {
+			grow = 0
 		}
 		if out+grow > limit {
 			break
 		}
 		out += grow
-		if piece != "" {
+		if piece != "" || drop {
 			b.WriteString(s[run:i])
 			b.WriteString(piece)
 			run = i + size
@@ -617,10 +1104,13 @@ func escapedLen(s string, oneLine bool, max int) (n int, plain bool) {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
+		switch {
+		case r == utf8.RuneError && size == 1:
 			n += utf8.RuneLen(utf8.RuneError)
 			plain = false
-		} else {
+		case bot.IsBidiControl(r):
+			plain = false
+		default:
 			n += size
 		}
 		i += size
@@ -628,8 +1118,8 @@ func escapedLen(s string, oneLine bool, max int) (n int, plain bool) {
 	return n, plain
 }
 
-// plainText reports whether s needs no escaping: valid UTF-8 without &, <
-// or >, nor, with oneLine, line breaks and tabs.
+// plainText reports whether s needs no escaping: valid UTF-8 without &, <,
+// > or bidirectional controls, nor, with oneLine, line breaks and tabs.
 func plainText(s string, oneLine bool) bool {
 	specials := "&<>"
 	if oneLine {
@@ -640,7 +1130,51 @@ func plainText(s string, oneLine bool) bool {
 			return false
 		}
 	}
-	return utf8.ValidString(s)
+	return utf8.ValidString(s) && !hasBidi(s)
+}
+
+// hasBidi reports whether valid UTF-8 s holds a bidirectional control
+// (bot.IsBidiControl), by their encodings: U+061C is D8 9C, U+200E and
+// U+200F are E2 80 8E and 8F, U+202A to U+202E are E2 80 AA to AE, U+2066
+// to U+2069 are E2 81 A6 to A9. It scans bytes, which is much faster than
+// decoding every rune of text that has none, as most has.
+func hasBidi(s string) bool {
+	for i := strings.IndexByte(s, 0xe2); i >= 0 && i+2 < len(s); {
+		b1, b2 := s[i+1], s[i+2]
+		if b1 == 0x80 && (b2 == 0x8e || b2 == 0x8f || b2 >= 0xaa && b2 <= 0xae) || b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9 {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], 0xe2)
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return strings.Contains(s, "\u061c")
+}
+
+// runes is the number of characters in s.
+func runes(s string) int { return utf8.RuneCountInString(s) }
+
+// clipRunes cuts s to at most n characters, ending in "…" when it cuts.
+func clipRunes(s string, n int) string {
+	if n <= 0 {
+		return ""
+	}
+	if len(s) <= n {
+		return s
+	}
+	count := 0
+	for i := range s {
+		if count == n-1 {
+			if runes(s[i:]) == 1 {
+				return s
+			}
+			return s[:i] + ellipsis
+		}
+		count++
+	}
+	return s
 }
 
 // link returns "<url|label>" (label already escaped), or the label alone
@@ -655,9 +1189,12 @@ func link(rawURL, label string) string {
 }
 
 // safeURL accepts only absolute http and https URLs without characters that
-// would end or split Slack's <url|label> syntax, and escapes their &.
+// would end or split Slack's <url|label> syntax, nor bidirectional
+// controls, and escapes their &.
 func safeURL(s string) (string, bool) {
-	if s == "" || len(s) > 2000 {
+	if s == "" || len(s) > 2000 || hasBidi(s) {
+		// A bidirectional control in an address is a disguise, not a
+		// typo: no link, rather than a link elsewhere.
 		return "", false
 	}
 	for i := 0; i < len(s); i++ {

@@ -53,7 +53,8 @@ func NewSocketMode(cfg Config, h bot.Handler) (*SocketMode, error) {
 		hooks: cfg.Hooks,
 		seen:  newSeenSet(dedupSize, dedupTTL, cfg.Now),
 	}
-	s.answerer = &answerer{api: s.api, h: h, log: cfg.Logger, hooks: cfg.Hooks, now: cfg.Now}
+	cfg.PublicURL = "" // no server publishes images in Socket Mode: maps are uploaded
+	s.answerer = newAnswerer(cfg, s.api, h)
 	return s, nil
 }
 
@@ -219,9 +220,7 @@ func (r *socketRun) dispatch(ctx context.Context, evt socketmode.Event) error {
 	case socketmode.EventTypeEventsAPI:
 		r.event(ctx, evt)
 	case socketmode.EventTypeInteractive:
-		if evt.Request != nil {
-			r.ack(ctx, evt.Request.EnvelopeID, nil)
-		}
+		r.interactive(ctx, evt)
 	default:
 		s.log.Debug("slack: event ignored", "type", evt.Type)
 	}
@@ -252,14 +251,43 @@ func (r *socketRun) command(ctx context.Context, evt socketmode.Event) {
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
 		defer cancel()
 		reply := s.h.Handle(hctx, bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID, Usage: usage})
-		_, payload := renderJSON(reply)
+		o, upload := s.answerer.mapOpts(reply, reply.Visibility == bot.Private)
+		_, payload := renderJSON(reply, o)
 		err := r.ack(ctx, req.EnvelopeID, json.RawMessage(payload))
 		d := s.cfg.Now().Sub(start)
 		s.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)
-		if err == nil {
-			s.log.Debug("slack: command answered", "command", cmd.Command, "team", cmd.TeamID, "kind", reply.Kind, "duration", d)
+		if err != nil {
+			return
+		}
+		s.log.Debug("slack: command answered", "command", cmd.Command, "team", cmd.TeamID, "kind", reply.Kind, "duration", d)
+		if upload {
+			// The acknowledgement carried the alt text; the picture follows.
+			mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), postTimeout)
+			defer cancel()
+			s.answerer.deliverMap(mctx, reply, cmd.ChannelID, "", s.answerer.tellByResponseURL(cmd.ResponseURL))
 		}
 	})
+}
+
+// interactive acknowledges an interaction envelope at once and, when it is
+// a press of one of the bot's buttons, answers it privately in the
+// background.
+func (r *socketRun) interactive(ctx context.Context, evt socketmode.Event) {
+	start := r.s.cfg.Now()
+	if evt.Request == nil {
+		return
+	}
+	r.ack(ctx, evt.Request.EnvelopeID, nil)
+	ic, ok := evt.Data.(slack.InteractionCallback)
+	if !ok {
+		return
+	}
+	p, why := pressOf(ic)
+	if why != "" {
+		r.s.log.Debug("slack: interaction ignored", "why", why)
+		return
+	}
+	r.spawn(func() { r.s.answerer.press(context.WithoutCancel(ctx), p, start) })
 }
 
 // event acknowledges an Events API envelope at once and answers the

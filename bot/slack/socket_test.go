@@ -106,6 +106,7 @@ func startSocketMode(t *testing.T, f *fakeSlack, cfg Config, h bot.Handler) (sto
 	if err != nil {
 		t.Fatalf("NewSocketMode: %v", err)
 	}
+	sm.answerer.hc.Transport = f.transport() // response_urls reach the fake, and nothing else
 	ctx, cancel := context.WithCancel(context.Background())
 	errc := make(chan error, 1)
 	go func() { errc <- sm.Run(ctx) }()

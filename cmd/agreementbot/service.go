@@ -192,9 +192,12 @@ func (s *service) mux() (http.Handler, error) {
 	}
 	m.HandleFunc("GET /maps/{digest}/{file}", s.serveMap)
 	if s.cfg.slackHTTP() {
-		h := slack.NewHTTPHandler(slackConfig(s.cfg, s.log, s.hooks("slack"), s.now), s.handler)
+		sc := slackConfig(s.cfg, s.log, s.hooks("slack"), s.now)
+		sc.PublicURL = s.cfg.PublicURL // this server publishes the map images: HTTP mode only
+		h := slack.NewHTTPHandler(sc, s.handler)
 		m.Handle(slack.CommandsPath, h)
 		m.Handle(slack.EventsPath, h)
+		m.Handle(slack.InteractionsPath, h)
 		if d, ok := h.(drainer); ok {
 			s.drainers = append(s.drainers, d)
 		}
