@@ -219,7 +219,11 @@ func (b *Bot) act(q Query) Reply {
 		case ActTimeline:
 			r = timelineOf(r)
 		case ActSources:
-			r = Reply{Kind: KindSources, Title: "Sources: " + r.Title, Sources: r.Sources, Country: r.Country, Key: r.Key,
+			key := ""
+			if r.Country != nil {
+				key = keySources(r.Country.Code) // its pages are the sources' own
+			}
+			r = Reply{Kind: KindSources, Title: "Sources: " + r.Title, Sources: r.Sources, Country: r.Country, Key: key,
 				Summary: fmt.Sprintf("%d sources. Outlet, title, date and a link for each.", len(r.Sources))}
 		case ActCard:
 			r.Full = true
@@ -235,10 +239,11 @@ func (b *Bot) act(q Query) Reply {
 	return r
 }
 
-// timelineOf is a card's timeline alone.
+// timelineOf is a card's timeline alone: shown whole, with no buttons of
+// its own (no Key), since the card it came from has them.
 func timelineOf(card Reply) Reply {
 	return Reply{Kind: card.Kind, Title: card.Title + ": timeline", Status: card.Status, Disputed: card.Disputed,
-		Country: card.Country, Timeline: card.Timeline, Sources: card.Sources, Key: card.Key, Full: true}
+		Country: card.Country, Timeline: card.Timeline, Sources: card.Sources, Full: true}
 }
 
 // byKey answers an answer's key again, from the current data.
@@ -276,7 +281,8 @@ func (b *Bot) byKey(key string) (Reply, bool) {
 	case "s":
 		return b.search(strings.ReplaceAll(rest, "+", " ")), true
 	case "o":
-		return b.sources(field(0)), true
+		r := b.sources(field(0))
+		return r, r.Kind == KindSources
 	case "n":
 		return b.latest(field(0)), true
 	case "r":

@@ -37,9 +37,21 @@ func TestCountryButtons(t *testing.T) {
 	if len(tl.Timeline) == 0 || len(tl.Fields) != 0 || tl.Country == nil || tl.Country.Code != "UG" || tl.Visibility != bot.Private {
 		t.Errorf("Timeline = %+v", tl)
 	}
+	if len(tl.Buttons) != 0 {
+		t.Errorf("the Timeline answer has buttons of its own: %+v", tl.Buttons)
+	}
 	src := press(t, buttonNamed(t, r, "Sources").Value)
 	if src.Kind != bot.KindSources || len(src.Sources) != len(r.Sources) {
 		t.Errorf("Sources = %s with %d sources, want %d", src.Kind, len(src.Sources), len(r.Sources))
+	}
+	// Its pages are the sources', not the card's.
+	if src.Pages() > 1 {
+		if next := press(t, buttonNamed(t, src, "Next page").Value); next.Kind != bot.KindSources || next.PageNumber() != 2 {
+			t.Errorf("Next page of the sources = %s page %d", next.Kind, next.PageNumber())
+		}
+	}
+	if all := press(t, buttonNamed(t, src, "Full list").Value); all.Kind != bot.KindSources || !all.Full {
+		t.Errorf("Full list of the sources = %s full %v", all.Kind, all.Full)
 	}
 	full := press(t, buttonNamed(t, r, "Full card").Value)
 	if full.Kind != bot.KindCountry || !full.Full || full.Title != "Uganda" {
@@ -78,7 +90,7 @@ func TestListButtons(t *testing.T) {
 		t.Errorf("one-page list buttons = %+v", one.Buttons)
 	}
 	// Search and latest page too.
-	for _, q := range []string{"search deportees", "latest", "from cuba", "which african countries took deportees", "since 2025-01-01"} {
+	for _, q := range []string{"search deportees", "latest", "from cuba", "which african countries took deportees", "since 2025-01-01", "sources"} {
 		r := ask(q)
 		if len(r.Buttons) == 0 {
 			t.Errorf("%q has no buttons", q)

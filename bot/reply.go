@@ -110,8 +110,9 @@ type Reply struct {
 	Age   string // how old the facts are, from the bot's clock: "8 months ago"
 	Stale bool   // the facts are more than StaleAfter old: newer reporting may exist
 
-	// Corrections is where to report a wrong fact, shown at the foot of
-	// full cards; "" elsewhere.
+	// Corrections is where to report a wrong fact, set on country and
+	// topic cards; renderers show it at the foot of the full card, not in
+	// the short form.
 	Corrections string
 
 	// More lists commands that show what a short rendering leaves out,

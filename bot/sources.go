@@ -12,7 +12,7 @@ import (
 func (b *Bot) sources(arg string) Reply {
 	arg = strings.TrimSpace(arg)
 	if arg == "" {
-		r := Reply{Kind: KindSources, Title: fmt.Sprintf("All sources (%d)", len(b.store.Sources()))}
+		r := Reply{Kind: KindSources, Title: fmt.Sprintf("All sources (%d)", len(b.store.Sources())), Key: keySources("")}
 		r.Summary = "Every source the facts cite. For one country's sources: sources <country>."
 		for _, src := range b.store.Sources() {
 			r.Sources = append(r.Sources, source(src))
