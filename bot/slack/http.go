@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"mime"
@@ -399,6 +400,9 @@ func (s *httpHandler) drain() { s.wg.Wait() }
 // Drain waits until the answers to events already acknowledged have been
 // posted, or ctx ends. A server calls it after it stops accepting requests,
 // so that a shutdown does not drop answers it promised.
+//
+// It reports an error, naming how many answers were left, only when some
+// were: a deadline already passed with nothing in flight is no failure.
 func (s *httpHandler) Drain(ctx context.Context) error {
 	done := make(chan struct{})
 	go func() {
@@ -409,6 +413,10 @@ func (s *httpHandler) Drain(ctx context.Context) error {
 	case <-done:
 		return nil
 	case <-ctx.Done():
-		return ctx.Err()
 	}
+	// Each answer holds a slot until it is posted.
+	if n := len(s.slots); n > 0 {
+		return fmt.Errorf("slack: %d answers still in flight: %w", n, ctx.Err())
+	}
+	return nil
 }

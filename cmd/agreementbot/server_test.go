@@ -2,6 +2,8 @@ package main
 
 import (
 	"bufio"
+	"crypto/ed25519"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
@@ -192,5 +194,37 @@ func TestConnLimitClosesIdleFirst(t *testing.T) {
 	}
 	if err := <-extra; err != nil {
 		t.Errorf("the waiting request failed: %v", err)
+	}
+}
+
+// TestShutdownLogsOnlyWhatIsTrue: when a slow client holds the HTTP drain
+// past SHUTDOWN_TIMEOUT, the log says so, naming the connections still
+// busy, and nothing else: no answers in flight (there were none), no chat
+// connection (serve has none). The old drain said all three, at random.
+func TestShutdownLogsOnlyWhatIsTrue(t *testing.T) {
+	for i := range 5 {
+		pub, _, _ := ed25519.GenerateKey(nil)
+		base, stop, logs := startServe(t, env("HTTP_ADDR", "127.0.0.1:0", "SLACK_SIGNING_SECRET", "x",
+			"DISCORD_PUBLIC_KEY", hex.EncodeToString(pub), "SHUTDOWN_TIMEOUT", "200ms"))
+		// A request whose body never finishes keeps its connection busy.
+		c, err := net.Dial("tcp", strings.TrimPrefix(base, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(c, "POST /slack/commands HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nx")
+		time.Sleep(50 * time.Millisecond) // let the server start reading it
+		if code := stop(); code != 0 {
+			t.Errorf("run %d: exit %d", i, code)
+		}
+		c.Close()
+		_, after, _ := strings.Cut(logs.String(), `msg="shutting down"`)
+		if !strings.Contains(after, "HTTP connections still busy") {
+			t.Errorf("run %d: no warning about the busy connection:\n%s", i, after)
+		}
+		for _, lie := range []string{"answers still in flight", "follow-up", "chat connection"} {
+			if strings.Contains(after, lie) {
+				t.Errorf("run %d: shutdown logged %q though nothing was pending:\n%s", i, lie, after)
+			}
+		}
 	}
 }
