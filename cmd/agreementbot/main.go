@@ -117,7 +117,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, dotenv 
 	// what the first questions would otherwise wait for.
 	b.Warm(ctx)
 	if cmd == "" && !cfg.anyChat() {
-		banner := fmt.Sprintf("agreementbot %s: US third-country deportation agreements, facts as of %s.\nType a country (e.g. uganda), list, search <words>, from <nationality>, latest, help; quit to leave.",
+		banner := fmt.Sprintf("agreementbot %s: US third-country deportation agreements, facts as of %s.\nAsk a question (how much did the US pay Eswatini?) or type a country (uganda), list, map, search <words>, from <nationality>, latest, help; quit to leave.",
 			buildVersion(), store.AsOf().ISO())
 		if err := console.Run(ctx, b, stdin, stdout, console.Options{Banner: banner, SaveImage: saveImage("")}); err != nil {
 			fmt.Fprintf(stderr, "agreementbot: %v\n", err)
