@@ -180,7 +180,7 @@ func signedPress(actionID, value string, pressed bot.Reply, ephemeral bool) (*ht
 
 // BenchmarkHTTPInteraction is the guard the issue sets for a button press
 // (at most 60 µs/op): a signed press through the HTTP handler, verified,
-// parsed with slack-go and acknowledged, then answered by the real bot,
+// parsed and acknowledged, then answered by the real bot,
 // rendered and encoded for the response_url; the post itself goes to an
 // in-process transport, so the network is left out.
 func BenchmarkHTTPInteraction(b *testing.B) {
