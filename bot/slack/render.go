@@ -178,17 +178,23 @@ func jsonLen(s string) int {
 	}
 	n := len(s)
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20, c == '<', c == '>', c == '&':
-			n += 5
-		case c == '"', c == '\\':
-			n++
-		case c == 0xe2:
-			n += 3
-		}
+		n += int(jsonExtra[s[i]])
 	}
 	return n
 }
+
+// jsonExtra is what jsonLen adds for each byte. A table: with a switch
+// on every byte, measuring a message cost a fifth of rendering it. It is
+// never written after it is built.
+var jsonExtra = func() (t [256]uint8) {
+	for c := range 0x20 {
+		t[c] = 5 // \u00XX
+	}
+	t['<'], t['>'], t['&'] = 5, 5, 5 // \u003c
+	t['"'], t['\\'] = 1, 1           // \"
+	t[0xe2] = 3                      // \u2028, 3 bytes in UTF-8
+	return t
+}()
 
 // textSize measures m: the length of all its text, a lower bound of its
 // JSON; the encoded length of that text (jsonLen); and the number of its
