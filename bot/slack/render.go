@@ -642,12 +642,14 @@ func actionID(b bot.Button, page int, used map[string]bool) string {
 		act = "button"
 	}
 	id := actionPrefix + act
-	if a, err := bot.ParseButton(b.Value); act == bot.ActPage && err == nil {
-		switch {
-		case a.Page > page:
-			id += ".next"
-		case a.Page < page:
-			id += ".prev"
+	if act == bot.ActPage {
+		if a, err := bot.ParseButton(b.Value); err == nil {
+			switch {
+			case a.Page > page:
+				id += ".next"
+			case a.Page < page:
+				id += ".prev"
+			}
 		}
 	}
 	base := id
@@ -907,10 +909,7 @@ func (rd *renderer) sourceList(sources []bot.Source) {
 	lines := make([]string, 0, n+1)
 	pending := 0
 	for _, s := range sources[:n] {
-		l := "• " + rd.sourceLink(s)
-		if s.Title != "" {
-			l += " — " + rd.escLine(s.Title, rd.c.item)
-		}
+		l := rd.sourceLine(s)
 		if pending += len(l); rd.full(pending) {
 			break
 		}
@@ -923,6 +922,21 @@ func (rd *renderer) sourceList(sources []bot.Source) {
 // missing or unsafe.
 func (rd *renderer) sourceLink(s bot.Source) string {
 	return link(s.URL, rd.escLine(sourceLabel(s, 150), 600))
+}
+
+// sourceLine is a line of sourceList, "• <url|Outlet, date> — title", made
+// in one piece: made link first, a page of ten sources took twenty more
+// allocations.
+func (rd *renderer) sourceLine(s bot.Source) string {
+	label := rd.escLine(sourceLabel(s, 150), 600)
+	var sep, title string
+	if s.Title != "" {
+		sep, title = " — ", rd.escLine(s.Title, rd.c.item)
+	}
+	if u, ok := safeURL(s.URL); ok {
+		return "• <" + u + "|" + label + ">" + sep + title
+	}
+	return "• " + label + sep + title
 }
 
 // sourceLabel is how a source is named in a link: its outlet (marked when
