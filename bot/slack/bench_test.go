@@ -180,9 +180,15 @@ func signedPress(actionID, value string, pressed bot.Reply, ephemeral bool) (*ht
 
 // BenchmarkHTTPInteraction is the guard the issue sets for a button press
 // (at most 60 µs/op): a signed press through the HTTP handler, verified,
-// parsed with slack-go and acknowledged, then answered by the real bot,
+// parsed and acknowledged, then answered by the real bot,
 // rendered and encoded for the response_url; the post itself goes to an
 // in-process transport, so the network is left out.
+//
+// Where the time goes (the sources press, 2-core VM, Go 1.26): about 20
+// µs is the scheduler waking the idle second core twice, for the answer's
+// goroutine and for drain, as any hand-off would; about 30 µs is net/url
+// and encoding/json reading the 4 KB form, which carries the pressed
+// message whole; rendering, encoding and posting the answer are the rest.
 func BenchmarkHTTPInteraction(b *testing.B) {
 	store := storeBotTB(b)
 	list := store.Handle(context.Background(), bot.Query{Text: "list", Platform: platform})

@@ -20,7 +20,8 @@
 //     POST /slack/interactions, each request verified against the signing
 //     secret before anything in it is parsed. Verification and parsing are
 //     slack-go's (NewSecretsVerifier, SlashCommandParse,
-//     slackevents.ParseEvent, InteractionCallback).
+//     slackevents.ParseEvent), but for a button press, of which
+//     encoding/json reads only the few fields the bot needs.
 //
 // Render turns a Reply into Block Kit within every Slack limit, escaping all
 // text taken from the Reply so that no answer can ping a channel or a user,

@@ -1,14 +1,12 @@
 package slack
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -56,8 +54,8 @@ func FuzzHTTPHandler(f *testing.F) {
 }
 
 // FuzzHTTPInteraction sends /slack/interactions arbitrary payloads, signed
-// (so that slack-go's InteractionCallback and the press path behind
-// verification are reached) and unsigned, as the form's payload field or
+// (so that the payload reader and the press path behind verification are
+// reached) and unsigned, as the form's payload field or
 // as the whole body. The handler must never panic; it must refuse every
 // unsigned request with 401; a signed one gets 200 or 400 (or 503, never
 // with one slot per press here); and whatever is answered is private: an
@@ -143,66 +141,36 @@ func FuzzHTTPInteraction(f *testing.F) {
 	})
 }
 
-// FuzzCutMembers checks the payload cutter against encoding/json: whatever
-// the input, no panic; when it cuts, the values it returns are the
-// members' values as encoding/json reads them, and the rest reads as the
-// input with those members null.
-func FuzzCutMembers(f *testing.F) {
+// FuzzParseInteraction checks the payload reader against slack-go, which
+// reads Socket Mode's interactions: whatever the input, no panic; when
+// slack-go reads it, and as block actions (with a block_id, as Slack sends
+// them), parseInteraction reads it too, and the same press.
+func FuzzParseInteraction(f *testing.F) {
+	at := pressAt{channel: fakeChannel, messageTS: "1.3", threadTS: "1.2", responseURL: "https://hooks.slack.com/x"}
+	for _, ephemeral := range []bool{false, true} {
+		at.ephemeral = ephemeral
+		b, _ := json.Marshal(blockActions("agreementbot.card", "v1:5d4ffba2:card:c/UG", at))
+		f.Add(b)
+	}
 	f.Add([]byte(`{"type":"block_actions","message":{"ts":"1.2","blocks":[{"type":"section","text":{"text":"a \"}\" b"}}]},"x":[1,{"y":"]"}]}`))
-	f.Add([]byte(` { "message" : null , "a" : true } `))
-	f.Add([]byte(`{"a":"\\","message":-1.5e3}`))
-	f.Add([]byte(`{"message":{"ts":"1"},"message":{"ts":"2"}}`))
-	f.Add([]byte(`{"mess\u0061ge":{}}`))
-	f.Add([]byte(`{"message":{]}`))
+	f.Add([]byte(`{"type":"block_actions","user":{"id":"U"},"actions":[null,{"action_id":"agreementbot.x","block_id":"b","value":"v"}],"message":null}`))
+	f.Add([]byte(`{"TYPE":"block_actions","User":{"ID":"U"},"actions":[{"action_id":"agreementbot.x","block_id":"b","value":"v"}],"message":{"ts":"1"},"message":{"ts":"2","thread_ts":"1"}}`))
+	f.Add([]byte(`{"type":"block_actions","mess\u0061ge":{"ts":"1","thread_ts":"0"},"container":{"is_ephemeral":true,"thread_ts":"9"}}`))
+	f.Add([]byte(`{"type":"block_actions","message":{"ts":1}}`))
 	f.Add([]byte(`[{"message":1}]`))
-	f.Add([]byte(`{"actions":[{"action_id":"a","value":"v"}],"message":{},"user":{"id":"U"}}`))
-	f.Add([]byte(`{}`))
-	f.Add([]byte(`{"a":1,}`))
-	keys := []string{"message", "actions"}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		rest, values, ok := cutMembers(data, keys...)
-		if !ok {
+	f.Fuzz(func(t *testing.T, payload []byte) {
+		in, err := parseInteraction(payload)
+		var ic slack.InteractionCallback
+		if json.Unmarshal(payload, &ic) != nil || len(ic.ActionCallback.AttachmentActions) > 0 {
 			return
 		}
-		var whole, cut map[string]any
-		errWhole := json.Unmarshal(data, &whole)
-		errCut := json.Unmarshal(rest, &cut)
-		if errWhole == nil && len(values) != len(keys) {
-			t.Fatalf("%d values for %d keys", len(values), len(keys))
+		if err != nil {
+			t.Fatalf("parseInteraction(%q): %v; slack-go reads it", payload, err)
 		}
-		if errWhole != nil {
-			// Not JSON: the cut may or may not read; the decoders of the
-			// parts refuse what they must (the value is checked alone).
-			return
-		}
-		if errCut != nil {
-			t.Fatalf("%q is JSON, but without its message %q is not: %v", data, rest, errCut)
-		}
-		for k, key := range keys {
-			if bytes.Count(data, []byte(`"`+key+`"`)) != 1 {
-				return // a duplicate or a lookalike: encoding/json keeps the last
-			}
-			want, there := whole[key]
-			if !there {
-				if values[k] != nil {
-					t.Fatalf("%s %q cut from %q, which has none", key, values[k], data)
-				}
-				continue
-			}
-			var v any
-			if err := json.Unmarshal(values[k], &v); err != nil {
-				t.Fatalf("the %s %q of %q does not read: %v", key, values[k], data, err)
-			}
-			if !reflect.DeepEqual(v, want) {
-				t.Fatalf("%s %v, encoding/json reads %v", key, v, want)
-			}
-			if cut[key] != nil {
-				t.Fatalf("%s still in %q", key, rest)
-			}
-			whole[key] = nil
-		}
-		if !reflect.DeepEqual(whole, cut) {
-			t.Fatalf("%q cut to %q: %v, want %v", data, rest, cut, whole)
+		got, why := pressOf(in)
+		want, wantWhy := pressOf(interactionOf(ic))
+		if got != want || why != wantWhy {
+			t.Fatalf("parseInteraction(%q): press %+v (%q), slack-go reads %+v (%q)", payload, got, why, want, wantWhy)
 		}
 	})
 }

@@ -273,12 +273,11 @@ func (s *httpHandler) later(r *http.Request, f func(ctx context.Context)) bool {
 }
 
 // interaction handles a button press: the form's one field, payload, is
-// the interaction as JSON, read with slack-go's InteractionCallback (see
-// parseInteraction). A
-// press of one of the bot's buttons is acknowledged with an empty 200 at
-// once and answered privately in the background; with every answer slot
-// busy it gets 503, and Slack shows the presser an error. Anything else
-// signed by Slack gets an empty 200.
+// the interaction as JSON, of which parseInteraction reads what the bot
+// needs. A press of one of the bot's buttons is acknowledged with an empty
+// 200 at once and answered privately in the background; with every answer
+// slot busy it gets 503, and Slack shows the presser an error. Anything
+// else signed by Slack gets an empty 200.
 func (s *httpHandler) interaction(w http.ResponseWriter, r *http.Request, body []byte, start time.Time) {
 	form, err := url.ParseQuery(string(body))
 	payload := form.Get("payload")
@@ -286,12 +285,12 @@ func (s *httpHandler) interaction(w http.ResponseWriter, r *http.Request, body [
 		s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedPayload})
 		return
 	}
-	ic, err := parseInteraction([]byte(payload))
+	in, err := parseInteraction([]byte(payload))
 	if err != nil {
 		s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedPayload})
 		return
 	}
-	p, why := pressOf(ic)
+	p, why := pressOf(in)
 	if why != "" {
 		w.WriteHeader(http.StatusOK)
 		s.log.Debug("slack: interaction ignored", "why", why)

@@ -178,17 +178,23 @@ func jsonLen(s string) int {
 	}
 	n := len(s)
 	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20, c == '<', c == '>', c == '&':
-			n += 5
-		case c == '"', c == '\\':
-			n++
-		case c == 0xe2:
-			n += 3
-		}
+		n += int(jsonExtra[s[i]])
 	}
 	return n
 }
+
+// jsonExtra is what jsonLen adds for each byte. A table: with a switch
+// on every byte, measuring a message cost a fifth of rendering it. It is
+// never written after it is built.
+var jsonExtra = func() (t [256]uint8) {
+	for c := range 0x20 {
+		t[c] = 5 // \u00XX
+	}
+	t['<'], t['>'], t['&'] = 5, 5, 5 // \u003c
+	t['"'], t['\\'] = 1, 1           // \"
+	t[0xe2] = 3                      // \u2028, 3 bytes in UTF-8
+	return t
+}()
 
 // textSize measures m: the length of all its text, a lower bound of its
 // JSON; the encoded length of that text (jsonLen); and the number of its
@@ -636,12 +642,14 @@ func actionID(b bot.Button, page int, used map[string]bool) string {
 		act = "button"
 	}
 	id := actionPrefix + act
-	if a, err := bot.ParseButton(b.Value); act == bot.ActPage && err == nil {
-		switch {
-		case a.Page > page:
-			id += ".next"
-		case a.Page < page:
-			id += ".prev"
+	if act == bot.ActPage {
+		if a, err := bot.ParseButton(b.Value); err == nil {
+			switch {
+			case a.Page > page:
+				id += ".next"
+			case a.Page < page:
+				id += ".prev"
+			}
 		}
 	}
 	base := id
@@ -901,10 +909,7 @@ func (rd *renderer) sourceList(sources []bot.Source) {
 	lines := make([]string, 0, n+1)
 	pending := 0
 	for _, s := range sources[:n] {
-		l := "• " + rd.sourceLink(s)
-		if s.Title != "" {
-			l += " — " + rd.escLine(s.Title, rd.c.item)
-		}
+		l := rd.sourceLine(s)
 		if pending += len(l); rd.full(pending) {
 			break
 		}
@@ -917,6 +922,21 @@ func (rd *renderer) sourceList(sources []bot.Source) {
 // missing or unsafe.
 func (rd *renderer) sourceLink(s bot.Source) string {
 	return link(s.URL, rd.escLine(sourceLabel(s, 150), 600))
+}
+
+// sourceLine is a line of sourceList, "• <url|Outlet, date> — title", made
+// in one piece: made link first, a page of ten sources took twenty more
+// allocations.
+func (rd *renderer) sourceLine(s bot.Source) string {
+	label := rd.escLine(sourceLabel(s, 150), 600)
+	var sep, title string
+	if s.Title != "" {
+		sep, title = " — ", rd.escLine(s.Title, rd.c.item)
+	}
+	if u, ok := safeURL(s.URL); ok {
+		return "• <" + u + "|" + label + ">" + sep + title
+	}
+	return "• " + label + sep + title
 }
 
 // sourceLabel is how a source is named in a link: its outlet (marked when

@@ -663,6 +663,12 @@ func TestJSONLen(t *testing.T) {
 	for range 2000 {
 		cases = append(cases, hostileText(rng, 8), randomRunes(rng, 20))
 	}
+	for c := range 256 {
+		cases = append(cases, string([]byte{byte(c)}), string(rune(c)))
+	}
+	for r := rune(0x2000); r <= 0x2100; r++ {
+		cases = append(cases, string(r))
+	}
 	for _, s := range cases {
 		b, _ := json.Marshal(s)
 		if got := len(b) - 2; jsonLen(s) < got {

@@ -282,7 +282,7 @@ func (r *socketRun) interactive(ctx context.Context, evt socketmode.Event) {
 	if !ok {
 		return
 	}
-	p, why := pressOf(ic)
+	p, why := pressOf(interactionOf(ic))
 	if why != "" {
 		r.s.log.Debug("slack: interaction ignored", "why", why)
 		return
