@@ -43,13 +43,32 @@ type Bot struct {
 // memo holds the answers the bot has computed from its store, each built
 // once, with its rendering, on first use (or by Warm for the cards): a bot
 // answers from one immutable store, so an answer never goes stale, and a
-// reload makes a new bot with an empty memo. It is the bot's one cache.
-// Keys are made from closed vocabularies (codes, aspects, regions,
-// statuses), never from free text, so it is bounded by the data.
+// reload makes a new bot with an empty memo. Its keys are made from closed
+// vocabularies (codes, aspects, regions, statuses), never from free text,
+// and it is bounded twice over: by that vocabulary and by its caches
+// (maps, at about 250 KB each, are kept a few at a time).
 type memo struct {
-	mu    sync.Mutex
-	m     map[string]*card
-	order []string // keys in the order they were first asked for
+	mu      sync.Mutex // makes finding or adding a card one step
+	answers *Cache[*card]
+	maps    *Cache[*card]
+}
+
+// Bounds of the memo: every card, focused answer, list and from answer
+// fits in the first many times over.
+const (
+	keptAnswers = 4096
+	keptMaps    = 16
+)
+
+func newMemo(answers, maps int) *memo {
+	return &memo{answers: NewCache[*card](answers), maps: NewCache[*card](maps)}
+}
+
+func (m *memo) cache(key string) *Cache[*card] {
+	if strings.HasPrefix(key, "map:") {
+		return m.maps
+	}
+	return m.answers
 }
 
 // card is one memoized answer; ready is closed once it is built.
@@ -62,11 +81,10 @@ type card struct {
 // get returns the answer for key, building it (once) with build.
 func (m *memo) get(key string, build func() Reply) Reply {
 	m.mu.Lock()
-	c, ok := m.m[key]
+	c, ok := m.cache(key).Get(key)
 	if !ok {
 		c = &card{ready: make(chan struct{})}
-		m.m[key] = c
-		m.order = append(m.order, key)
+		m.cache(key).Add(key, c)
 	}
 	m.mu.Unlock()
 	c.once.Do(func() {
@@ -89,15 +107,13 @@ func New(store *knowledge.Store, opts Options) *Bot {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), memo: &memo{m: map[string]*card{}}, lex: newLexicon(store.Words())}
+	return &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), memo: newMemo(keptAnswers, keptMaps), lex: newLexicon(store.Words())}
 }
 
 // peek returns the answer for key if it has been built, without building
 // it.
 func (m *memo) peek(key string) (Reply, bool) {
-	m.mu.Lock()
-	c, ok := m.m[key]
-	m.mu.Unlock()
+	c, ok := m.cache(key).Peek(key)
 	if !ok {
 		return Reply{}, false
 	}
@@ -107,34 +123,6 @@ func (m *memo) peek(key string) (Reply, bool) {
 	default:
 		return Reply{}, false // not built yet: never build here
 	}
-}
-
-// keepNewest forgets all but the n newest answers whose keys start with
-// prefix: large answers (maps) are kept only a few at a time.
-func (m *memo) keepNewest(prefix string, n int) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var keys []int
-	for i, k := range m.order {
-		if strings.HasPrefix(k, prefix) {
-			keys = append(keys, i)
-		}
-	}
-	if len(keys) <= n {
-		return
-	}
-	drop := map[int]bool{}
-	for _, i := range keys[:len(keys)-n] {
-		delete(m.m, m.order[i])
-		drop[i] = true
-	}
-	kept := m.order[:0]
-	for i, k := range m.order {
-		if !drop[i] {
-			kept = append(kept, k)
-		}
-	}
-	m.order = kept
 }
 
 // card is a country's whole card.
@@ -208,6 +196,11 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 		r.Corrections = b.opts.CorrectionsURL
 	}
 	r.Buttons = b.buttons(r)
+	if q.Button == "" && r.Kind != KindMap {
+		// The same words, on the same data, the same day, for the same
+		// audience, get the same answer: the bot keeps no other state.
+		r.CacheKey = b.store.Digest() + "|" + b.opts.Now().UTC().Format("2006-01-02") + "|" + r.Visibility.String() + "|" + strings.TrimSpace(q.Text)
+	}
 	return r
 }
 

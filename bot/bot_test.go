@@ -562,3 +562,36 @@ func TestHighlightsCutAtSentences(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheKey: an answer's cache key changes with everything the answer
+// depends on, and is empty for answers that must not be reused.
+func TestCacheKey(t *testing.T) {
+	s := testBot().Store()
+	day1 := bot.New(s, bot.Options{Now: testNow})
+	day2 := bot.New(s, bot.Options{Now: func() time.Time { return testNow().Add(24 * time.Hour) }})
+	private := bot.New(s, bot.Options{Now: testNow, Visibility: bot.Private})
+	h := func(b *bot.Bot, q bot.Query) bot.Reply { return b.Handle(context.Background(), q) }
+	k := h(day1, bot.Query{Text: "uganda"}).CacheKey
+	if k == "" || k != h(day1, bot.Query{Text: " uganda "}).CacheKey || !strings.Contains(k, s.Digest()) {
+		t.Errorf("uganda's key %q: empty, unstable or without the data digest", k)
+	}
+	for what, other := range map[string]string{
+		"another day":        h(day2, bot.Query{Text: "uganda"}).CacheKey,
+		"private":            h(private, bot.Query{Text: "uganda"}).CacheKey,
+		"other words":        h(day1, bot.Query{Text: "Uganda"}).CacheKey,
+		"another answer":     h(day1, bot.Query{Text: "ghana"}).CacheKey,
+		"a question of it":   h(day1, bot.Query{Text: "how much did the US pay uganda"}).CacheKey,
+		"another day's list": h(day2, bot.Query{Text: "list"}).CacheKey,
+	} {
+		if other == k {
+			t.Errorf("%s has uganda's key %q", what, k)
+		}
+	}
+	card := h(day1, bot.Query{Text: "uganda"})
+	if key := h(day1, bot.Query{Button: card.Buttons[0].Value}).CacheKey; key != "" {
+		t.Errorf("a button's answer has a cache key %q", key)
+	}
+	if key := h(day1, bot.Query{Text: "map"}).CacheKey; key != "" {
+		t.Errorf("a map has a cache key %q", key)
+	}
+}

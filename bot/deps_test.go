@@ -26,6 +26,7 @@ func TestDependencies(t *testing.T) {
 		"go.yaml.in/yaml/v3":                      mod + "/knowledge",
 		"github.com/oasisprotocol/curve25519-voi": mod + "/bot/discord",
 		"golang.org/x/image":                      mod + "/internal/worldmap",
+		"github.com/hashicorp/golang-lru":         mod + "/bot",
 	}
 	// The core may also use the map drawing package: pure Go, no I/O, no
 	// SDK (its own data subpackage with it).

@@ -14,9 +14,6 @@ import (
 	"github.com/agreementbot/agreementbot/knowledge"
 )
 
-// keptMaps bounds the maps the memo keeps: each is about 250 KB.
-const keptMaps = 16
-
 // mapRequest is what a map shows.
 type mapRequest struct {
 	filter    Filter
@@ -77,9 +74,7 @@ func (b *Bot) mapFilter(arg string) (mapRequest, string) {
 // drawMap returns the map answer, drawing it the first time.
 func (b *Bot) drawMap(m mapRequest) Reply {
 	key := "map:" + m.name()
-	r := b.memo.get(key, func() Reply { return b.renderMap(m) })
-	b.memo.keepNewest("map:", keptMaps)
-	return r
+	return b.memo.get(key, func() Reply { return b.renderMap(m) })
 }
 
 // RenderedMap returns the PNG of a map this bot has already drawn for its

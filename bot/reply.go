@@ -106,6 +106,12 @@ type Reply struct {
 
 	// Image is a picture that goes with the answer (the map), or nil.
 	Image *Image
+
+	// CacheKey says everything this answer depends on (the data's digest,
+	// the day, the visibility and the query as typed), so that a platform
+	// may keep what it rendered from it under that key (see Cache); ""
+	// for an answer that must not be reused (a button's, a map's).
+	CacheKey string
 	AsOf  string // YYYY-MM-DD, the data's as-of date
 	Age   string // how old the facts are, from the bot's clock: "8 months ago"
 	Stale bool   // the facts are more than StaleAfter old: newer reporting may exist

@@ -523,3 +523,27 @@ func TestHTTPHelpShowsUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodedAnswersAreReused: a command's answer with a cache key is
+// encoded once over HTTP and its bytes reused for the same key; the
+// handler runs every time.
+func TestEncodedAnswersAreReused(t *testing.T) {
+	s := newSigner(t)
+	calls := 0
+	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex()}, bot.HandlerFunc(func(_ context.Context, q bot.Query) bot.Reply {
+		calls++
+		return bot.Reply{Kind: bot.KindCountry, Title: "Call " + strconv.Itoa(calls), Summary: q.Text, CacheKey: q.Text}
+	}), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := serve(h, s.request(ts, []byte(guildCommand))).Body.String()
+	again := serve(h, s.request(ts, []byte(guildCommand))).Body.String()
+	other := serve(h, s.request(ts, []byte(strings.Replace(guildCommand, `"value":"uganda"`, `"value":"ghana"`, 1)))).Body.String()
+	if first != again || !strings.Contains(again, "Call 1") {
+		t.Errorf("the same key encoded anew:\n%s\n%s", first, again)
+	}
+	if other == first || !strings.Contains(other, "Call 3") || calls != 3 {
+		t.Errorf("another key reused an answer, or the handler was skipped (%d calls):\n%s", calls, other)
+	}
+}

@@ -49,7 +49,14 @@ const unreadableButton = "unreadable"
 type responder struct {
 	h bot.Handler
 	c bot.Completer
+	// rendered keeps command answers as encoded, by Reply.CacheKey, for
+	// the HTTP endpoint (which sends bytes); nil over the gateway, where
+	// discordgo encodes the response itself.
+	rendered *bot.Cache[[]byte]
 }
+
+// renderedAnswers bounds the command answers kept encoded: a few KB each.
+const renderedAnswers = 512
 
 // response is the response to an interaction, with what its delivery
 // needs besides.
@@ -57,6 +64,11 @@ type response struct {
 	*discordgo.InteractionResponse
 	kind  string     // the kind of answer, for Hooks.Answered
 	image *bot.Image // the reply's image (the map), or nil
+	// encoded is the response as encoded before, for an answer the same
+	// as one given before (see responder.rendered); keep, where set, the
+	// key to keep this one's encoding under.
+	encoded []byte
+	keep    string
 }
 
 // respond returns the response to i, and the kind of answer for
@@ -78,6 +90,13 @@ func (rs *responder) respond(ctx context.Context, i *discordgo.Interaction) (res
 		r := rs.h.Handle(ctx, query(i))
 		resp.kind, resp.image = string(r.Kind), r.Image
 		resp.Type = discordgo.InteractionResponseChannelMessageWithSource
+		if rs.rendered != nil && r.CacheKey != "" && r.Image == nil {
+			if b, ok := rs.rendered.Get(r.CacheKey); ok {
+				resp.encoded = b
+				return resp, nil
+			}
+			resp.keep = r.CacheKey
+		}
 		resp.Data = Render(r)
 	case discordgo.InteractionMessageComponent:
 		r := rs.h.Handle(ctx, buttonQuery(i))
@@ -123,7 +142,7 @@ func (rs *responder) answer(ctx context.Context, i *discordgo.Interaction) (body
 	if err != nil {
 		return nil, "", err
 	}
-	body, err = encode(resp.InteractionResponse)
+	body, err = rs.encoded(resp)
 	return body, resp.kind, err
 }
 
@@ -134,6 +153,19 @@ var (
 	deferredPublic  = []byte(`{"type":5}`)
 	deferredPrivate = []byte(`{"type":5,"data":{"flags":64}}`)
 )
+
+// encoded returns a response's JSON body: as encoded before, or now (and
+// kept, when the responder keeps answers).
+func (rs *responder) encoded(resp response) ([]byte, error) {
+	if resp.encoded != nil {
+		return resp.encoded, nil
+	}
+	b, err := encode(resp.InteractionResponse)
+	if err == nil && resp.keep != "" {
+		rs.rendered.Add(resp.keep, b)
+	}
+	return b, err
+}
 
 // encode marshals a response with encoding/json.
 func encode(resp *discordgo.InteractionResponse) ([]byte, error) {

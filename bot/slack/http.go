@@ -21,6 +21,10 @@ import (
 	"github.com/agreementbot/agreementbot/bot"
 )
 
+// renderedAnswers bounds the slash-command answers kept rendered: a few
+// KB each.
+const renderedAnswers = 512
+
 // The routes NewHTTPHandler serves.
 const (
 	CommandsPath     = "/slack/commands"
@@ -55,6 +59,7 @@ func NewHTTPHandler(cfg Config, h bot.Handler) http.Handler {
 		sampler:  newSampler(cfg.Now),
 		slots:    make(chan struct{}, cfg.MaxPendingAnswers),
 		answerer: newAnswerer(cfg, newAPI(cfg), h),
+		rendered: bot.NewCache[[]byte](renderedAnswers),
 	}
 	if cfg.SigningSecret == "" {
 		cfg.Logger.Error("slack: no signing secret: every HTTP request will be refused")
@@ -74,7 +79,8 @@ type httpHandler struct {
 	sampler  *sampler
 	answerer *answerer
 	wg       sync.WaitGroup
-	slots    chan struct{} // one per event answer in flight (MaxPendingAnswers)
+	slots    chan struct{}      // one per event answer in flight (MaxPendingAnswers)
+	rendered *bot.Cache[[]byte] // slash-command answers as rendered, by Reply.CacheKey
 }
 
 // Why a request was refused: a closed set, so that a refusal's log line
@@ -231,7 +237,14 @@ func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byt
 	}
 	reply := s.h.Handle(r.Context(), bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID, Usage: usage})
 	o, upload := s.answerer.mapOpts(reply, reply.Visibility == bot.Private)
-	_, payload := renderJSON(reply, o)
+	var payload []byte
+	if key := reply.CacheKey; key != "" && !upload {
+		// The same answer rendered before (same words, data, day and
+		// audience): its bytes are reused, so rendering runs once.
+		payload = s.rendered.GetOrAdd(key, func() []byte { _, b := renderJSON(reply, o); return b })
+	} else {
+		_, payload = renderJSON(reply, o)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	// With a length, net/http sends the answer in one piece, not chunked.
 	w.Header().Set("Content-Length", strconv.Itoa(len(payload)))

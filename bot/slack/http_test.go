@@ -614,3 +614,30 @@ func (f *firstRead) Read(p []byte) (int, error) {
 	f.once.Do(func() { f.c <- struct{}{} })
 	return n, err
 }
+
+// TestRenderedAnswersAreReused: a slash command's answer with a cache key
+// is rendered once and its bytes reused for the same key; another key,
+// or none, renders anew. The handler runs every time (rate limits and
+// metrics see every command).
+func TestRenderedAnswersAreReused(t *testing.T) {
+	fx := newHTTPFixture(t, docSecret)
+	calls := 0
+	fx.h.h = bot.HandlerFunc(func(_ context.Context, q bot.Query) bot.Reply {
+		calls++
+		return bot.Reply{Kind: bot.KindCountry, Title: "Call " + strconv.Itoa(calls), Summary: q.Text, CacheKey: q.Text}
+	})
+	body := func(text string) string {
+		w := fx.do(signedAt(time.Now(), CommandsPath, formType, strings.Replace(docBody, "text=", "text="+text, 1)))
+		if w.Code != http.StatusOK {
+			t.Fatalf("status %d", w.Code)
+		}
+		return w.Body.String()
+	}
+	first, again, other := body("a"), body("a"), body("b")
+	if first != again || !strings.Contains(again, "Call 1") {
+		t.Errorf("the same key rendered anew:\n%s\n%s", first, again)
+	}
+	if other == first || !strings.Contains(other, "Call 3") || calls != 3 {
+		t.Errorf("another key reused an answer, or the handler was skipped (%d calls):\n%s", calls, other)
+	}
+}
