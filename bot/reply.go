@@ -112,9 +112,10 @@ type Reply struct {
 	// may keep what it rendered from it under that key (see Cache); ""
 	// for an answer that must not be reused (a button's, a map's).
 	CacheKey string
-	AsOf     string // YYYY-MM-DD, the data's as-of date
-	Age      string // how old the facts are, from the bot's clock: "8 months ago"
-	Stale    bool   // the facts are more than StaleAfter old: newer reporting may exist
+
+	AsOf  string // YYYY-MM-DD, the data's as-of date
+	Age   string // how old the facts are, from the bot's clock: "8 months ago"
+	Stale bool   // the facts are more than StaleAfter old: newer reporting may exist
 
 	// Corrections is where to report a wrong fact, set on country and
 	// topic cards; renderers show it at the foot of the full card, not in
