@@ -51,6 +51,7 @@ type memo struct {
 	mu      sync.Mutex // makes finding or adding a card one step
 	answers *Cache[*card]
 	maps    *Cache[*card]
+	buttons func(Reply) []Button // an answer's buttons, kept with it
 }
 
 // Bounds of the memo: every card, focused answer, list and from answer
@@ -61,7 +62,7 @@ const (
 )
 
 func newMemo(answers, maps int) *memo {
-	return &memo{answers: NewCache[*card](answers), maps: NewCache[*card](maps)}
+	return &memo{answers: NewCache[*card](answers), maps: NewCache[*card](maps), buttons: func(Reply) []Button { return nil }}
 }
 
 func (m *memo) cache(key string) *Cache[*card] {
@@ -91,6 +92,7 @@ func (m *memo) get(key string, build func() Reply) Reply {
 		defer close(c.ready)
 		c.reply = build()
 		c.reply.text = c.reply.render()
+		c.reply.Buttons = m.buttons(c.reply)
 	})
 	return c.reply
 }
@@ -107,7 +109,9 @@ func New(store *knowledge.Store, opts Options) *Bot {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	return &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), memo: newMemo(keptAnswers, keptMaps), lex: newLexicon(store.Words())}
+	b := &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), memo: newMemo(keptAnswers, keptMaps), lex: newLexicon(store.Words())}
+	b.memo.buttons = b.buttons
+	return b
 }
 
 // peek returns the answer for key if it has been built, without building
@@ -191,15 +195,18 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 		r.Visibility = b.opts.Visibility
 	}
 	r.AsOf = b.asOf
-	r.Age, r.Stale = age(b.store.AsOfTime(), b.opts.Now())
+	now := b.opts.Now()
+	r.Age, r.Stale = age(b.store.AsOfTime(), now)
 	if r.Kind == KindCountry || r.Kind == KindTopic {
 		r.Corrections = b.opts.CorrectionsURL
 	}
-	r.Buttons = b.buttons(r)
+	if r.Buttons == nil {
+		r.Buttons = b.buttons(r)
+	}
 	if q.Button == "" && r.Kind != KindMap {
 		// The same words, on the same data, the same day, for the same
 		// audience, get the same answer: the bot keeps no other state.
-		r.CacheKey = b.store.Digest() + "|" + b.opts.Now().UTC().Format("2006-01-02") + "|" + r.Visibility.String() + "|" + strings.TrimSpace(q.Text)
+		r.CacheKey = b.store.Digest() + "|" + now.UTC().Format("2006-01-02") + "|" + r.Visibility.String() + "|" + strings.TrimSpace(q.Text)
 	}
 	return r
 }

@@ -233,6 +233,7 @@ func (b *Bot) act(q Query) Reply {
 	case ActAll:
 		r.Full = true
 	}
+	r.Buttons = nil // the page or part shown has its own
 	if a.Digest != b.store.Digest() {
 		r.Notice = fmt.Sprintf("The data has been updated since that button was made (version %s, now %s): this answer is from the current data.", a.Digest, b.store.Digest())
 	}

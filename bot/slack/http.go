@@ -229,7 +229,15 @@ func (s *httpHandler) reject(w http.ResponseWriter, r *http.Request, rej rejecti
 
 // command answers a slash command inline.
 func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byte, start time.Time) {
-	r.Body = io.NopCloser(bytes.NewReader(body)) // SlashCommandParse reads it again
+	// SlashCommandParse reads the form through ParseForm, which would parse
+	// the body into PostForm and copy it into Form: parsed once here (with
+	// net/url, as ParseForm would), it finds both set and reads them.
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedCommand})
+		return
+	}
+	r.PostForm, r.Form = form, form
 	cmd, err := slack.SlashCommandParse(r)
 	if err != nil {
 		s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedCommand})
