@@ -39,12 +39,17 @@ func (w *discardWriter) Write(b []byte) (int, error) {
 // current time (slack-go checks the window against the real clock); its
 // body is rewound with Seek before each use.
 func signedCommand(text string) (*http.Request, *bytes.Reader) {
-	body := strings.Replace(docBody, "text=", "text="+url.QueryEscape(text), 1)
+	return signedForm(CommandsPath, strings.Replace(docBody, "text=", "text="+url.QueryEscape(text), 1))
+}
+
+// signedForm is a POST of the form body to path, signed once at the
+// current time and verified on every use.
+func signedForm(path, body string) (*http.Request, *bytes.Reader) {
 	ts := strconv.FormatInt(time.Now().Unix(), 10)
 	rd := bytes.NewReader([]byte(body))
 	r := &http.Request{
 		Method:        http.MethodPost,
-		URL:           &url.URL{Path: CommandsPath},
+		URL:           &url.URL{Path: path},
 		Header:        http.Header{},
 		Body:          io.NopCloser(rd),
 		ContentLength: int64(len(body)),
@@ -53,7 +58,7 @@ func signedCommand(text string) (*http.Request, *bytes.Reader) {
 	r = r.WithContext(context.Background())
 	r.Header.Set("Content-Type", formType)
 	r.Header.Set("X-Slack-Request-Timestamp", ts)
-	r.Header.Set("X-Slack-Signature", sign(docSecret, ts, body)) // signed once, verified every time
+	r.Header.Set("X-Slack-Signature", sign(docSecret, ts, body))
 	return r, rd
 }
 
@@ -160,22 +165,7 @@ func signedPress(actionID, value string, pressed bot.Reply, ephemeral bool) (*ht
 		m["blocks"] = json.RawMessage(blocks)
 	}
 	payload, _ := json.Marshal(p)
-	body := url.Values{"payload": {string(payload)}}.Encode()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	rd := bytes.NewReader([]byte(body))
-	r := &http.Request{
-		Method:        http.MethodPost,
-		URL:           &url.URL{Path: InteractionsPath},
-		Header:        http.Header{},
-		Body:          io.NopCloser(rd),
-		ContentLength: int64(len(body)),
-		RemoteAddr:    "127.0.0.1:1234",
-	}
-	r = r.WithContext(context.Background())
-	r.Header.Set("Content-Type", formType)
-	r.Header.Set("X-Slack-Request-Timestamp", ts)
-	r.Header.Set("X-Slack-Signature", sign(docSecret, ts, body))
-	return r, rd
+	return signedForm(InteractionsPath, url.Values{"payload": {string(payload)}}.Encode())
 }
 
 // BenchmarkHTTPInteraction is the guard the issue sets for a button press

@@ -77,6 +77,17 @@ func slackSign(secret, ts, body string) string {
 	return "v0=" + hex.EncodeToString(m.Sum(nil))
 }
 
+// slackRequest is a POST of form to u, signed with secret at the current
+// time (slack-go checks the window against the real clock).
+func slackRequest(secret, u, form string) *http.Request {
+	ts := strconv.FormatInt(time.Now().Unix(), 10)
+	req, _ := http.NewRequest("POST", u, strings.NewReader(form))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Slack-Request-Timestamp", ts)
+	req.Header.Set("X-Slack-Signature", slackSign(secret, ts, form))
+	return req
+}
+
 // TestServeEndToEnd runs the real program with both HTTP platforms and
 // checks answers, the routes, the metrics and that no secret is logged.
 func TestServeEndToEnd(t *testing.T) {
@@ -118,12 +129,7 @@ func TestServeEndToEnd(t *testing.T) {
 
 	// Slack: a signed slash command.
 	form := url.Values{"command": {"/agreement"}, "text": {"uganda"}, "team_id": {"T1"}, "user_id": {"U1"}, "channel_id": {"C1"}}.Encode()
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ := http.NewRequest("POST", base+"/slack/commands", strings.NewReader(form))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", slackSign(slackSecret, ts, form))
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(slackRequest(slackSecret, base+"/slack/commands", form))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -132,18 +138,14 @@ func TestServeEndToEnd(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(string(body), "Uganda") || !strings.Contains(string(body), `"in_channel"`) {
 		t.Errorf("slack command = %d\n%s", resp.StatusCode, body)
 	}
-	req, _ = http.NewRequest("POST", base+"/slack/commands", strings.NewReader(form))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", slackSign("wrong", ts, form))
-	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 401 {
+	if resp, err := http.DefaultClient.Do(slackRequest("wrong", base+"/slack/commands", form)); err != nil || resp.StatusCode != 401 {
 		t.Errorf("badly signed slack command = %v %v, want 401", resp.StatusCode, err)
 	}
 
 	// Discord: a signed application command.
 	ibody := `{"id":"1","application_id":"2","type":2,"token":"tok","version":1,"guild_id":"G1","member":{"user":{"id":"U9"}},"data":{"id":"3","name":"agreement","type":1,"options":[{"name":"query","type":3,"value":"uganda"}]}}`
 	dts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ = http.NewRequest("POST", base+"/discord/interactions", strings.NewReader(ibody))
+	req, _ := http.NewRequest("POST", base+"/discord/interactions", strings.NewReader(ibody))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Signature-Timestamp", dts)
 	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, []byte(dts+ibody))))
@@ -259,12 +261,7 @@ func TestMapsRoute(t *testing.T) {
 		t.Fatalf("GET %s before any map command = %d, want 404", url, resp.StatusCode)
 	}
 	form := "command=%2Fagreement&text=map+africa&team_id=T1&user_id=U1&channel_id=C1"
-	ts := strconv.FormatInt(time.Now().Unix(), 10)
-	req, _ := http.NewRequest("POST", base+"/slack/commands", strings.NewReader(form))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	req.Header.Set("X-Slack-Request-Timestamp", ts)
-	req.Header.Set("X-Slack-Signature", slackSign(secret, ts, form))
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(slackRequest(secret, base+"/slack/commands", form))
 	if err != nil || resp.StatusCode != 200 {
 		t.Fatalf("map command: %v %v", err, resp)
 	}
@@ -283,7 +280,7 @@ func TestMapsRoute(t *testing.T) {
 			t.Errorf("GET %s = %d, want 404", u, resp.StatusCode)
 		}
 	}
-	req, _ = http.NewRequest("POST", url, nil)
+	req, _ := http.NewRequest("POST", url, nil)
 	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 405 {
 		t.Errorf("POST %s = %v %v, want 405", url, resp.StatusCode, err)
 	}

@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -39,12 +38,7 @@ func TestServeSlackButtons(t *testing.T) {
 	))
 	post := func(path, body string) (int, []byte) {
 		t.Helper()
-		ts := strconv.FormatInt(time.Now().Unix(), 10)
-		req, _ := http.NewRequest("POST", base+path, strings.NewReader(body))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("X-Slack-Request-Timestamp", ts)
-		req.Header.Set("X-Slack-Signature", slackSign(secret, ts, body))
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := http.DefaultClient.Do(slackRequest(secret, base+path, body))
 		if err != nil {
 			t.Fatal(err)
 		}
