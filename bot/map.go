@@ -97,12 +97,12 @@ func (b *Bot) renderMap(m mapRequest) Reply {
 	cats := make([]worldmap.Category, len(statuses))
 	index := map[knowledge.Status]int{}
 	for i, s := range statuses {
-		cats[i] = worldmap.Category{Key: string(s), Label: titleCase(string(s))}
+		cats[i] = worldmap.Category{Label: titleCase(string(s))}
 		index[s] = i
 	}
 	view := "world"
-	if m.filter.Region != "" {
-		view = m.filter.Region
+	if r, ok := b.store.Words().Region(m.filter.Region); ok {
+		view = r.M49 // words.yaml may name any M49 area; the map draws each
 	}
 	if m.highlight != "" {
 		view = worldmap.ViewFor(m.highlight)

@@ -26,8 +26,6 @@ type geoBox struct{ minLon, minLat, maxLon, maxLat float64 }
 
 func emptyBox() geoBox { return geoBox{math.Inf(1), math.Inf(1), math.Inf(-1), math.Inf(-1)} }
 
-func (b geoBox) empty() bool { return b.minLon > b.maxLon }
-
 func (b geoBox) union(c geoBox) geoBox {
 	return geoBox{min(b.minLon, c.minLon), min(b.minLat, c.minLat), max(b.maxLon, c.maxLon), max(b.maxLat, c.maxLat)}
 }
@@ -126,39 +124,21 @@ func decodeAtlas(b []byte) (*atlas, error) {
 // longitudes taken relative to lon0, made continuous (a step from 179.9°
 // to -180° becomes one to 180.1°), then shifted by shift degrees.
 func (a *atlas) unwrapped(refs []int32, lon0, shift float64) []lonlat {
-	var out []lonlat
+	out := mapdata.JoinArcs(a.arcs, refs)
 	f := frame{lon0: lon0}
 	var last float64 // the last relative longitude, before unwrapping
-	for k, ref := range refs {
-		arc := a.arcs[arcIndex(ref)]
-		n := len(arc)
-		for j := range n {
-			if k > 0 && j == 0 {
-				continue // the previous arc ended here
+	for i, p := range out {
+		lon := f.rel(p.lon)
+		if i > 0 {
+			switch d := lon - last; {
+			case d > 180:
+				shift -= 360
+			case d < -180:
+				shift += 360
 			}
-			p := arc[j]
-			if ref < 0 {
-				p = arc[n-1-j]
-			}
-			lon := f.rel(p.lon)
-			if len(out) > 0 {
-				switch d := lon - last; {
-				case d > 180:
-					shift -= 360
-				case d < -180:
-					shift += 360
-				}
-			}
-			last = lon
-			out = append(out, lonlat{lon + shift, p.lat})
 		}
+		last = lon
+		out[i] = lonlat{lon + shift, p.lat}
 	}
 	return out
-}
-
-func arcIndex(ref int32) int {
-	if ref < 0 {
-		return int(^ref)
-	}
-	return int(ref)
 }

@@ -11,7 +11,7 @@ func ExampleRender() {
 		Highlight:  "KN",
 		Title:      "Saint Kitts and Nevis",
 		Footer:     []string{"Map data: Natural Earth"},
-		Categories: []worldmap.Category{{Key: "agreed", Label: "Agreed"}, {Key: "signed", Label: "Signed"}},
+		Categories: []worldmap.Category{{Label: "Agreed"}, {Label: "Signed"}},
 		Entries: []worldmap.Entry{
 			{Code: "KN", Category: 0},
 			{Code: "DM", Category: 0},

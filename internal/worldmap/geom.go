@@ -23,10 +23,6 @@ func (b fbox) add(p vec) fbox {
 	return fbox{min(b.x0, p.x), min(b.y0, p.y), max(b.x1, p.x), max(b.y1, p.y)}
 }
 
-func (b fbox) union(c fbox) fbox {
-	return fbox{min(b.x0, c.x0), min(b.y0, c.y0), max(b.x1, c.x1), max(b.y1, c.y1)}
-}
-
 // overlaps reports whether b meets the rectangle r.
 func (b fbox) overlaps(r image.Rectangle) bool {
 	return b.x0 < float64(r.Max.X) && b.x1 > float64(r.Min.X) && b.y0 < float64(r.Max.Y) && b.y1 > float64(r.Min.Y)

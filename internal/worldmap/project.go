@@ -58,8 +58,6 @@ func (f frame) at(rel, lat float64) vec {
 	return vec{(x-f.x0)*f.s + f.ox, (f.y1-y)*f.s + f.oy}
 }
 
-func (f frame) pixel(lon, lat float64) vec { return f.at(f.rel(lon), lat) }
-
 // pixels projects points whose longitudes are relative already.
 func (f frame) pixels(pts []lonlat) []vec {
 	out := make([]vec, len(pts))

@@ -10,6 +10,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
+
+	"github.com/agreementbot/agreementbot/internal/worldmap/internal/mapdata"
 )
 
 // The image and its parts, in pixels.
@@ -168,7 +170,7 @@ func (a *atlas) project(fr frame, rect image.Rectangle) *scene {
 			crosses := false
 			for _, refs := range p.rings {
 				for _, ref := range refs {
-					crosses = crosses || jumps[arcIndex(ref)]
+					crosses = crosses || jumps[mapdata.ArcIndex(ref)]
 				}
 			}
 			if crosses {
@@ -187,18 +189,7 @@ func (a *atlas) project(fr frame, rect image.Rectangle) *scene {
 			}
 			pp := pxPoly{main: pi == c.main}
 			for _, refs := range p.rings {
-				var ring []vec
-				for k, ref := range refs {
-					start := len(ring)
-					ring = append(ring, arcs[arcIndex(ref)]...)
-					if ref < 0 {
-						slices.Reverse(ring[start:])
-					}
-					if k > 0 {
-						ring = slices.Delete(ring, start, start+1) // the previous arc ended there
-					}
-				}
-				pp.rings = append(pp.rings, ring)
+				pp.rings = append(pp.rings, mapdata.JoinArcs(arcs, refs))
 			}
 			keep(ci, pp)
 		}

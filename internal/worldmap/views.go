@@ -38,14 +38,20 @@ func views() []view {
 	}
 }
 
+// lookupView finds a view by its name or by its UN M49 code. Any other
+// M49 area x/text knows ("011", Western Africa) is a view of its own,
+// named by its code and framed on its members.
 func lookupView(name string) (view, bool) {
 	if name == "" {
 		name = "world"
 	}
 	for _, v := range views() {
-		if v.name == name {
+		if v.name == name || v.m49 == name {
 			return v, true
 		}
+	}
+	if r, err := language.ParseRegion(name); err == nil && r.IsGroup() && len(name) == 3 {
+		return view{name: name, m49: name}, true
 	}
 	return view{}, false
 }

@@ -29,7 +29,6 @@ import (
 // Category is one class of entries, shown in the legend. The package
 // gives categories their colours by index, in order.
 type Category struct {
-	Key   string // a stable name for the caller, e.g. "received"; not drawn
 	Label string // shown in the legend, e.g. "Received"
 }
 
@@ -42,8 +41,10 @@ type Entry struct {
 
 // Spec is what to draw.
 type Spec struct {
-	// View is "" or "world", or a region (see Views). If it is "" and
-	// Highlight is set, the view is the highlighted country's region.
+	// View is "" or "world", a region (see Views), or a UN M49 area by
+	// its code ("002" is "africa"; "011", Western Africa, a view of its
+	// own). If it is "" and Highlight is set, the view is the highlighted
+	// country's region.
 	View string
 	// Highlight, if set, is a country (alpha-2) drawn with a heavy outline.
 	Highlight string
@@ -69,7 +70,7 @@ type Image struct {
 	View          string // the view drawn
 	// Points has, for each entry drawn, a pixel that shows its category
 	// colour: inside its shape, as far from the edges as can be, or the
-	// centre of its dot. It serves tests and alt text.
+	// centre of its dot, so that a caller can check what was drawn.
 	Points  map[string]image.Point
 	Markers []string // codes of the entries drawn as dots, sorted
 	Outside []string // codes of the entries not in the view, not drawn, sorted

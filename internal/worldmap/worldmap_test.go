@@ -8,6 +8,7 @@ import (
 	"image/color"
 	"image/draw"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -49,7 +50,7 @@ func realSpec(tb testing.TB, view string) Spec {
 	index := map[knowledge.Status]int{}
 	for _, s := range knowledge.Statuses() {
 		index[s] = len(cats)
-		cats = append(cats, Category{Key: string(s), Label: strings.ToUpper(string(s[:1])) + string(s[1:])})
+		cats = append(cats, Category{Label: strings.ToUpper(string(s[:1])) + string(s[1:])})
 	}
 	s := Spec{
 		View:          view,
@@ -213,7 +214,7 @@ func TestWorld(t *testing.T) {
 	a, _ := loadAtlas()
 	fr := a.frame(view{name: "world"}, layout(s, mustFaces(t)).mapRect)
 	for _, ll := range []lonlat{{-140, 0}, {-20, -30}} {
-		p := fr.pixel(ll.lon, ll.lat)
+		p := fr.at(fr.rel(ll.lon), ll.lat)
 		if got := px.RGBAAt(int(p.x), int(p.y)); got != water {
 			t.Errorf("the sea at %v (%v) is %v, want %v", ll, p, got, water)
 		}
@@ -276,7 +277,7 @@ func TestCaribbean(t *testing.T) {
 func TestDisputedHatched(t *testing.T) {
 	s := Spec{
 		View:       "africa",
-		Categories: []Category{{"a", "A"}},
+		Categories: []Category{{"A"}},
 		Entries:    []Entry{{Code: "CD", Disputed: true}, {Code: "AO"}},
 	}
 	img, px := render(t, s)
@@ -301,7 +302,7 @@ func TestDisputedHatched(t *testing.T) {
 }
 
 func TestHighlight(t *testing.T) {
-	s := Spec{Highlight: "MX", Categories: []Category{{"a", "A"}}, Entries: []Entry{{Code: "MX"}, {Code: "GT"}}}
+	s := Spec{Highlight: "MX", Categories: []Category{{"A"}}, Entries: []Entry{{Code: "MX"}, {Code: "GT"}}}
 	img, px := render(t, s)
 	if img.View != "central-america" {
 		t.Errorf("View for highlight MX = %q, want central-america", img.View)
@@ -322,13 +323,15 @@ func TestHighlight(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	cats := []Category{{"a", "A"}}
+	cats := []Category{{"A"}}
 	for _, c := range []struct {
 		name string
 		s    Spec
 		want error
 	}{
 		{"view", Spec{View: "atlantis"}, ErrUnknownView},
+		{"M49 code of no area", Spec{View: "998"}, ErrUnknownView},
+		{"M49 code of a country", Spec{View: "840"}, ErrUnknownView},
 		{"code", Spec{Categories: cats, Entries: []Entry{{Code: "QQ"}}}, ErrUnknownCode},
 		{"lower case", Spec{Categories: cats, Entries: []Entry{{Code: "ug"}}}, ErrUnknownCode},
 		{"empty code", Spec{Categories: cats, Entries: []Entry{{Code: ""}}}, ErrUnknownCode},
@@ -432,13 +435,36 @@ func TestViewFor(t *testing.T) {
 	}
 }
 
+// TestViewByM49 draws a view by its M49 code: a named view's code gives
+// that view, and an area with no named view (Western Africa) is a view of
+// its own, framed on its members: closer in than the africa view.
+func TestViewByM49(t *testing.T) {
+	cats := []Category{{"A"}}
+	entries := []Entry{{Code: "GH"}, {Code: "SN"}}
+	img, err := Render(Spec{View: "002", Categories: cats, Entries: entries})
+	if err != nil || img.View != "africa" {
+		t.Fatalf("Render(002) = %v, %v, want the africa view", img, err)
+	}
+	west, err := Render(Spec{View: "011", Categories: cats, Entries: entries})
+	if err != nil || west.View != "011" {
+		t.Fatalf("Render(011) = %v, %v, want the view 011", west, err)
+	}
+	apart := func(im *Image) float64 { // Ghana to Senegal, in pixels
+		g, s := im.Points["GH"], im.Points["SN"]
+		return math.Hypot(float64(g.X-s.X), float64(g.Y-s.Y))
+	}
+	if apart(west) < 1.25*apart(img) {
+		t.Errorf("Ghana and Senegal are %.0f px apart in 011 and %.0f in africa; want 011 framed closer in", apart(west), apart(img))
+	}
+}
+
 // TestConcurrent renders two maps at once; with -race it checks that the
 // lazy loading and the fonts are safe to share.
 func TestConcurrent(t *testing.T) {
 	var wg sync.WaitGroup
 	for _, v := range []string{"europe", "asia"} {
 		wg.Go(func() {
-			if _, err := Render(Spec{View: v, Categories: []Category{{"a", "A"}}, Entries: []Entry{{Code: "UA"}, {Code: "KH"}}}); err != nil {
+			if _, err := Render(Spec{View: v, Categories: []Category{{"A"}}, Entries: []Entry{{Code: "UA"}, {Code: "KH"}}}); err != nil {
 				t.Error(err)
 			}
 		})

@@ -168,7 +168,7 @@ func convert(scale, offset [2]float64, arcs [][]mapdata.Point, shapes []shape, t
 		for _, p := range f.Polygons {
 			for _, r := range p {
 				for _, ref := range r {
-					newIndex[arcIndex(ref)] = 0
+					newIndex[mapdata.ArcIndex(ref)] = 0
 				}
 			}
 		}
@@ -217,11 +217,11 @@ func simplifyAll(arcs [][]mapdata.Point, feats []mapdata.Feature, scale [2]float
 		for _, f := range feats {
 			for _, p := range f.Polygons {
 				for _, r := range p {
-					if distinct(ring(out, r)) >= 3 {
+					if distinct(mapdata.JoinArcs(out, r)) >= 3 {
 						continue
 					}
 					for _, ref := range r {
-						if i := arcIndex(ref); !force[i] {
+						if i := mapdata.ArcIndex(ref); !force[i] {
 							force[i] = true
 							out[i] = simplify(arcs[i], scale, tol, true)
 							changed = true

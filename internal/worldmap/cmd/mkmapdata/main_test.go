@@ -65,7 +65,7 @@ func TestDecodeTopology(t *testing.T) {
 		t.Fatalf("shapes = %+v", shapes)
 	}
 	// Kosovo's ring: arc 1 reversed, then arc 2 without its first point.
-	got := ring(arcs, shapes[1].Polygons[0][0])
+	got := mapdata.JoinArcs(arcs, shapes[1].Polygons[0][0])
 	want := pts(10, 0, 10, 10, 20, 10, 20, 0, 10, 0)
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Kosovo ring = %v, want %v", got, want)
@@ -121,7 +121,7 @@ func TestConvert(t *testing.T) {
 	for _, f := range a.Features {
 		for _, p := range f.Polygons {
 			for _, r := range p {
-				if n := distinct(ring(a.Arcs, r)); n < 3 {
+				if n := distinct(mapdata.JoinArcs(a.Arcs, r)); n < 3 {
 					t.Errorf("%s: a ring kept %d distinct points, want ≥ 3", f.Name, n)
 				}
 			}

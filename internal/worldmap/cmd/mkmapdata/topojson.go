@@ -133,42 +133,11 @@ func decodeGeometry(g geometry, nArcs int) (shape, error) {
 				return s, fmt.Errorf("empty ring")
 			}
 			for _, ref := range r {
-				if i := arcIndex(ref); i >= nArcs {
+				if i := mapdata.ArcIndex(ref); i >= nArcs {
 					return s, fmt.Errorf("arc reference %d out of range (%d arcs)", ref, nArcs)
 				}
 			}
 		}
 	}
 	return s, nil
-}
-
-// arcIndex returns the arc that a reference names: TopoJSON writes arc i
-// reversed as ^i (that is, -i-1).
-func arcIndex(ref int32) int {
-	if ref < 0 {
-		return int(^ref)
-	}
-	return int(ref)
-}
-
-// ring returns the points of a ring made of the arcs refs: each arc after
-// the first starts where the one before ended, so its first point is
-// dropped.
-func ring(arcs [][]mapdata.Point, refs []int32) []mapdata.Point {
-	var out []mapdata.Point
-	for k, ref := range refs {
-		arc := arcs[arcIndex(ref)]
-		pts := make([]mapdata.Point, len(arc))
-		copy(pts, arc)
-		if ref < 0 {
-			for i, j := 0, len(pts)-1; i < j; i, j = i+1, j-1 {
-				pts[i], pts[j] = pts[j], pts[i]
-			}
-		}
-		if k > 0 && len(pts) > 0 {
-			pts = pts[1:]
-		}
-		out = append(out, pts...)
-	}
-	return out
 }

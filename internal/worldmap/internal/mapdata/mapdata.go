@@ -25,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 const magic = "WMAP1\n"
@@ -87,7 +88,7 @@ func (a *Atlas) Encode() ([]byte, error) {
 			for _, ring := range poly {
 				b = binary.AppendUvarint(b, uint64(len(ring)))
 				for _, ref := range ring {
-					if i := arcIndex(ref); i >= len(a.Arcs) {
+					if i := ArcIndex(ref); i >= len(a.Arcs) {
 						return nil, fmt.Errorf("mapdata: feature %q refers to arc %d of %d", f.Code+f.Name, i, len(a.Arcs))
 					}
 					b = binary.AppendVarint(b, int64(ref))
@@ -98,11 +99,31 @@ func (a *Atlas) Encode() ([]byte, error) {
 	return b, nil
 }
 
-func arcIndex(ref int32) int {
+// ArcIndex is the arc a reference names: TopoJSON writes arc i reversed
+// as ^i (that is, -i-1).
+func ArcIndex(ref int32) int {
 	if ref < 0 {
 		return int(^ref)
 	}
 	return int(ref)
+}
+
+// JoinArcs returns the points of a ring made of the arcs refs name, each
+// reversed where its reference says so. Each arc after the first starts
+// where the one before ended, so its first point is dropped.
+func JoinArcs[P any](arcs [][]P, refs []int32) []P {
+	var out []P
+	for k, ref := range refs {
+		start := len(out)
+		out = append(out, arcs[ArcIndex(ref)]...)
+		if ref < 0 {
+			slices.Reverse(out[start:])
+		}
+		if k > 0 && len(out) > start {
+			out = slices.Delete(out, start, start+1)
+		}
+	}
+	return out
 }
 
 func appendString(b []byte, s string) []byte {
@@ -147,7 +168,7 @@ func Decode(data []byte) (*Atlas, error) {
 				ring := make([]int32, r.count(1))
 				for l := range ring {
 					v := r.varint()
-					if v != int64(int32(v)) || arcIndex(int32(v)) >= len(a.Arcs) {
+					if v != int64(int32(v)) || ArcIndex(int32(v)) >= len(a.Arcs) {
 						r.fail("arc reference out of range")
 						v = 0
 					}
