@@ -564,13 +564,7 @@ func (s *Store) loadSources(p *problems, sf []sourceFile) {
 			}
 			src.URLs = append(src.URLs, u.V)
 		}
-		if f.Date.V != "" {
-			d, err := ParseDate(f.Date.V)
-			if err != nil {
-				p.add(sourcesFile, f.Date.Line, "source %s: %v", f.ID.V, err)
-			}
-			src.Date = d
-		}
+		src.Date = date(p, sourcesFile, "source "+f.ID.V, f.Date, false, str{}, 0)
 		switch f.Reliability.V {
 		case "":
 		case "low":
@@ -712,8 +706,8 @@ func (s *Store) editorNotes(p *problems, file string, in []noteFile) ([]Fact, []
 }
 
 // date reads an optional date with its approximate flag and note, as
-// events, groups and arrivals write it. An empty value is the unknown
-// date and needs no note.
+// events, groups, arrivals, payments and sources write it. An empty value
+// is the unknown date.
 func date(p *problems, file, field string, v str, approximate bool, note str, anchor int) Date {
 	var d Date
 	if v.V != "" {
@@ -800,18 +794,10 @@ func (s *Store) timeline(p *problems, file string, in []eventFile) []Event {
 		if e.Date.V == "" {
 			p.add(file, line, "timeline: an event has no date (write date: unknown and a date_note if it is not known)")
 		}
-		d, err := ParseDate(e.Date.V)
-		if err != nil && e.Date.V != "" {
-			p.add(file, e.Date.Line, "timeline: %v", err)
-		}
-		d.Approximate = e.Approximate
-		d.Note = clean(e.DateNote.V)
-		if !d.Known() && e.Date.V == "unknown" && d.Note == "" {
+		if e.Date.V == "unknown" && clean(e.DateNote.V) == "" {
 			p.add(file, e.Date.Line, "timeline: an unknown date needs a date_note saying why")
 		}
-		if d.Approximate && !d.Known() {
-			p.add(file, e.Date.Line, "timeline: an unknown date cannot also be approximate")
-		}
+		d := date(p, file, "timeline", e.Date, e.Approximate, e.DateNote, e.Date.Line)
 		st := Status(e.Status.V)
 		if st != "" && !st.Valid() {
 			p.add(file, e.Status.Line, "timeline: unknown status %q", e.Status.V)
@@ -942,13 +928,7 @@ func (s *Store) loadCountry(p *problems, file string, f countryFile) {
 		if pf.People != nil {
 			pay.People = *pf.People
 		}
-		if pf.Date.V != "" {
-			d, err := ParseDate(pf.Date.V)
-			if err != nil {
-				p.add(file, pf.Date.Line, "payments: %v", err)
-			}
-			pay.Date = d
-		}
+		pay.Date = date(p, file, "payments", pf.Date, false, str{}, 0)
 		c.Payments = append(c.Payments, pay)
 	}
 	s.byCode[code] = c

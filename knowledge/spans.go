@@ -20,28 +20,12 @@ type Span struct {
 // Resolve), not inside a sentence, where "es" or "de" are words.
 func (s *Store) CountriesIn(words []string) []Span {
 	ix := s.nameIndex()
-	taken := make([]bool, len(words))
-	var out []Span
-	for n := min(ix.maxWords, len(words)); n >= 1; n-- {
-		for i := 0; i+n <= len(words); i++ {
-			if anyTaken(taken[i : i+n]) {
-				continue
-			}
-			if n == 1 && stopwords()[words[i]] {
-				continue
-			}
-			ne, ok := ix.exact[strings.Join(words[i:i+n], " ")]
-			if !ok || ne.ent.code == "" || ne.ent.code == "US" {
-				continue
-			}
-			for k := i; k < i+n; k++ {
-				taken[k] = true
-			}
-			out = append(out, Span{Start: i, End: i + n, Code: ne.ent.code})
+	return spans(words, ix.maxWords, func(run []string) string {
+		if len(run) == 1 && stopwords()[run[0]] {
+			return ""
 		}
-	}
-	sortSpans(out)
-	return out
+		return ix.exact[strings.Join(run, " ")].ent.code
+	})
 }
 
 // NationalitiesIn finds nationality words ("Cubans", "South Sudanese") in
@@ -49,38 +33,35 @@ func (s *Store) CountriesIn(words []string) []Span {
 // The Span's Code is the nationality's country.
 func (s *Store) NationalitiesIn(words []string) []Span {
 	const maxWords = 3 // "brazzaville congolese", "american samoans"
+	return spans(words, maxWords, func(run []string) string {
+		return s.demonymIndex[strings.Join(run, " ")]
+	})
+}
+
+// spans finds the runs of at most maxWords words that code names a
+// country in, longest first and never overlapping, in the order they
+// appear; code returns "" for a run that names none. The United States
+// is never found.
+func spans(words []string, maxWords int, code func(run []string) string) []Span {
 	taken := make([]bool, len(words))
 	var out []Span
 	for n := min(maxWords, len(words)); n >= 1; n-- {
 		for i := 0; i+n <= len(words); i++ {
-			if anyTaken(taken[i : i+n]) {
+			if slices.Contains(taken[i:i+n], true) {
 				continue
 			}
-			code, ok := s.demonymIndex[strings.Join(words[i:i+n], " ")]
-			if !ok || code == "US" {
+			c := code(words[i : i+n])
+			if c == "" || c == "US" {
 				continue
 			}
 			for k := i; k < i+n; k++ {
 				taken[k] = true
 			}
-			out = append(out, Span{Start: i, End: i + n, Code: code})
+			out = append(out, Span{Start: i, End: i + n, Code: c})
 		}
 	}
-	sortSpans(out)
+	slices.SortFunc(out, func(a, b Span) int { return a.Start - b.Start })
 	return out
-}
-
-func anyTaken(t []bool) bool {
-	for _, b := range t {
-		if b {
-			return true
-		}
-	}
-	return false
-}
-
-func sortSpans(sp []Span) {
-	slices.SortFunc(sp, func(a, b Span) int { return a.Start - b.Start })
 }
 
 // Stopword reports whether a folded word is one that is never part of a

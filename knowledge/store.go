@@ -26,9 +26,9 @@ const (
 
 // Statuses returns the whole vocabulary, in display order. The slice is
 // the caller's own: changing it changes nothing else.
-func Statuses() []Status {
-	return []Status{Received, Signed, Agreed, Announced, Requested, Refused, Denied, Ended, Special}
-}
+func Statuses() []Status { return slices.Clone(statuses[:]) }
+
+var statuses = [...]Status{Received, Signed, Agreed, Announced, Requested, Refused, Denied, Ended, Special}
 
 // Meaning explains a status in a few words.
 func (s Status) Meaning() string {
@@ -56,13 +56,7 @@ func (s Status) Meaning() string {
 }
 
 // Valid reports whether s is in the vocabulary.
-func (s Status) Valid() bool {
-	switch s {
-	case Received, Signed, Agreed, Announced, Requested, Refused, Denied, Ended, Special:
-		return true
-	}
-	return false
-}
+func (s Status) Valid() bool { return slices.Contains(statuses[:], s) }
 
 // Caveat qualifies how well a fact is supported.
 type Caveat string

@@ -91,12 +91,9 @@ func (l *Lexicon) Region(name string) (Region, bool) {
 }
 
 // Contains reports whether the region contains the country, by UN M49
-// containment as golang.org/x/text knows it. Kosovo (XK), which M49 does
-// not list, is in Europe.
+// containment as golang.org/x/text knows it (which puts Kosovo, XK, in
+// Southern Europe, although M49 does not list it).
 func (r Region) Contains(code string) bool {
-	if code == "XK" {
-		code = "RS" // Kosovo's M49 regions are Serbia's: Southern Europe, Europe
-	}
 	c, err := language.ParseRegion(code)
 	return err == nil && r.region.Contains(c)
 }
@@ -140,61 +137,47 @@ type wordsFileData struct {
 	Time     timeFile    `yaml:"time"`
 }
 
-// namedLists and namedRegion decode mappings in file order, with lines.
+// named is a mapping of names to entries, decoded in file order with
+// lines; an entry may have only the fields its type lists (see fields).
 type (
-	namedList struct {
-		Name str
-		List wordList
+	namedEntry[T any] struct {
+		Name  str
+		Value T
 	}
-	namedLists     []namedList
-	namedRegionOne struct {
-		Name   str
-		Region regionFile
-	}
-	namedRegion []namedRegionOne
+	namedLists  []namedEntry[wordList]
+	namedRegion []namedEntry[regionFile]
 )
 
 func (n *namedLists) UnmarshalYAML(node *yaml.Node) error {
-	return eachPair(node, func(k, v *yaml.Node) error {
-		e := namedList{Name: str{k.Value, k.Line}}
-		err := decodeKnown(v, &e.List)
-		*n = append(*n, e)
-		return err
-	})
+	return decodeNamed(node, (*[]namedEntry[wordList])(n), "en", "es")
 }
 
 func (n *namedRegion) UnmarshalYAML(node *yaml.Node) error {
+	return decodeNamed(node, (*[]namedEntry[regionFile])(n), "m49", "en", "es")
+}
+
+// decodeNamed decodes a mapping of names to entries, each strictly.
+func decodeNamed[T any](node *yaml.Node, out *[]namedEntry[T], fields ...string) error {
 	return eachPair(node, func(k, v *yaml.Node) error {
-		e := namedRegionOne{Name: str{k.Value, k.Line}}
-		err := decodeKnown(v, &e.Region)
-		*n = append(*n, e)
+		e := namedEntry[T]{Name: str{k.Value, k.Line}}
+		err := decodeStrict(v, &e.Value, fields...)
+		*out = append(*out, e)
 		return err
 	})
 }
 
-// decodeKnown decodes a node strictly: Node.Decode would accept unknown
-// fields, so the node is encoded again and decoded with KnownFields.
-func decodeKnown(n *yaml.Node, v any) error {
+// decodeStrict decodes a mapping that may have only the given fields:
+// Node.Decode would accept unknown ones, so the keys are checked first.
+func decodeStrict(n *yaml.Node, v any, fields ...string) error {
 	if n.Kind != yaml.MappingNode {
 		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: want a mapping with en and es", n.Line)}}
 	}
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k := n.Content[i]
-		if !knownKey(v, k.Value) {
+		if k := n.Content[i]; !slices.Contains(fields, k.Value) {
 			return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: field %s is not a known field of this entry", k.Line, k.Value)}}
 		}
 	}
 	return n.Decode(v)
-}
-
-func knownKey(v any, key string) bool {
-	switch v.(type) {
-	case *wordList:
-		return key == "en" || key == "es"
-	case *regionFile:
-		return key == "m49" || key == "en" || key == "es"
-	}
-	return false
 }
 
 // loadWords validates words.yaml and builds the lexicon. Every list needs
@@ -236,23 +219,23 @@ func (s *Store) loadWords(p *problems, w *wordsFileData) {
 			p.add(wordsFile, e.Name.Line, "aspects: unknown aspect %q (use one of %s)", e.Name.V, aspectList())
 			continue
 		}
-		l.Aspects[a] = phrases("aspects."+e.Name.V, e.Name.Line, e.List)
+		l.Aspects[a] = phrases("aspects."+e.Name.V, e.Name.Line, e.Value)
 	}
 	for _, e := range w.Statuses {
 		if st := Status(e.Name.V); !st.Valid() && e.Name.V != FilterAgreed && e.Name.V != FilterPaid {
 			p.add(wordsFile, e.Name.Line, "statuses: %q is not a status, %s or %s", e.Name.V, FilterAgreed, FilterPaid)
 			continue
 		}
-		l.Statuses[e.Name.V] = phrases("statuses."+e.Name.V, e.Name.Line, e.List)
+		l.Statuses[e.Name.V] = phrases("statuses."+e.Name.V, e.Name.Line, e.Value)
 	}
 	for _, e := range w.Regions {
-		r, err := language.ParseRegion(e.Region.M49.V)
-		if err != nil || r.IsCountry() || !isDigits(e.Region.M49.V) || r.String() != e.Region.M49.V {
-			p.add(wordsFile, e.Region.M49.Line, "regions.%s: %q is not a UN M49 region code", e.Name.V, e.Region.M49.V)
+		r, err := language.ParseRegion(e.Value.M49.V)
+		if err != nil || r.IsCountry() || !isDigits(e.Value.M49.V) || r.String() != e.Value.M49.V {
+			p.add(wordsFile, e.Value.M49.Line, "regions.%s: %q is not a UN M49 region code", e.Name.V, e.Value.M49.V)
 			continue
 		}
-		l.Regions = append(l.Regions, Region{Name: e.Name.V, M49: e.Region.M49.V, region: r,
-			Phrases: phrases("regions."+e.Name.V, e.Name.Line, wordList{EN: e.Region.EN, ES: e.Region.ES})})
+		l.Regions = append(l.Regions, Region{Name: e.Name.V, M49: e.Value.M49.V, region: r,
+			Phrases: phrases("regions."+e.Name.V, e.Name.Line, wordList{EN: e.Value.EN, ES: e.Value.ES})})
 	}
 	l.Deporter = phrases("deporter", 0, w.Deporter)
 	l.People = phrases("people", 0, w.People)
@@ -265,7 +248,7 @@ func (s *Store) loadWords(p *problems, w *wordsFileData) {
 			p.add(wordsFile, e.Name.Line, "topics: no topic %q in %s", e.Name.V, topicsFile)
 			continue
 		}
-		l.Topics[e.Name.V] = phrases("topics."+e.Name.V, e.Name.Line, e.List)
+		l.Topics[e.Name.V] = phrases("topics."+e.Name.V, e.Name.Line, e.Value)
 	}
 	t := w.Time
 	l.Since = phrases("time.since", 0, t.Since)

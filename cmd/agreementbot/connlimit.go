@@ -30,7 +30,7 @@ func newConnLimit(max int) *connLimit {
 
 // listener wraps ln so that Accept takes a slot first.
 func (l *connLimit) listener(ln net.Listener) net.Listener {
-	return &limitedListener{Listener: ln, l: l}
+	return &limitedListener{Listener: ln, l: l, closed: make(chan struct{})}
 }
 
 // connState tracks idle connections; it is http.Server.ConnState.
@@ -97,16 +97,10 @@ type limitedListener struct {
 	l         *connLimit
 	closeOnce sync.Once
 	closed    chan struct{}
-	initOnce  sync.Once
-}
-
-func (ll *limitedListener) done() chan struct{} {
-	ll.initOnce.Do(func() { ll.closed = make(chan struct{}) })
-	return ll.closed
 }
 
 func (ll *limitedListener) Accept() (net.Conn, error) {
-	if !ll.l.acquire(ll.done()) {
+	if !ll.l.acquire(ll.closed) {
 		return nil, net.ErrClosed
 	}
 	c, err := ll.Listener.Accept()
@@ -118,7 +112,7 @@ func (ll *limitedListener) Accept() (net.Conn, error) {
 }
 
 func (ll *limitedListener) Close() error {
-	ll.closeOnce.Do(func() { close(ll.done()) })
+	ll.closeOnce.Do(func() { close(ll.closed) })
 	return ll.Listener.Close()
 }
 

@@ -38,7 +38,9 @@ const usage = `usage:
   agreementbot ask [--json] TEXT   answer once and exit
   agreementbot map [-o FILE] [FILTER]
                                    draw the map (world, a region, a status or a country) to a PNG
-  agreementbot check [DIR]         validate data files (the embedded ones without DIR)
+  agreementbot check [--notes] [DIR]
+                                   validate data files (the embedded ones without DIR);
+                                   --notes also prints the maintainers' editor notes
   agreementbot serve               run the HTTP server only (Slack and Discord HTTP endpoints)
   agreementbot slack-manifest      print the Slack app manifest (HTTP variant when PUBLIC_URL is set)
   agreementbot discord-commands [--register]
