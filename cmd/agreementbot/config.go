@@ -31,7 +31,7 @@ type variable struct {
 var variables = []variable{
 	{"SLACK_BOT_TOKEN", "", true, "Slack bot token (xoxb-...). With SLACK_APP_TOKEN: Socket Mode."},
 	{"SLACK_APP_TOKEN", "", true, "Slack app-level token (xapp-..., scope connections:write) for Socket Mode."},
-	{"SLACK_SIGNING_SECRET", "", true, "Slack signing secret: enables the HTTP routes /slack/commands and /slack/events."},
+	{"SLACK_SIGNING_SECRET", "", true, "Slack signing secret: enables the HTTP routes /slack/commands, /slack/events and /slack/interactions."},
 	{"SLACK_API_URL", "https://slack.com/api/", false, "Slack Web API base URL (GovSlack and tests)."},
 	{"DISCORD_BOT_TOKEN", "", true, "Discord bot token: the gateway, and command registration."},
 	{"DISCORD_APP_ID", "", false, "Discord application id (a number)."},

@@ -45,6 +45,7 @@ const usage = `usage:
   agreementbot slack-manifest      print the Slack app manifest (HTTP variant when PUBLIC_URL is set)
   agreementbot discord-commands [--register]
                                    print (or register) the Discord command definitions
+  agreementbot version             print the version
 Configuration comes from the environment and ./.env; see config.example.env.`
 
 // run is the whole program, with its environment passed in so tests can

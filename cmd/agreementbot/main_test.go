@@ -202,6 +202,9 @@ func TestExampleEnvInSync(t *testing.T) {
 		if !inFile[v.name] {
 			t.Errorf("%s is read but not documented in config.example.env", v.name)
 		}
+		if !strings.Contains(string(b), "# "+v.doc) {
+			t.Errorf("config.example.env: %s's comment differs from its doc in config.go: %q", v.name, v.doc)
+		}
 		if !strings.Contains(string(b), "Default: ") {
 			t.Errorf("config.example.env gives no defaults")
 		}
