@@ -51,7 +51,6 @@ type memo struct {
 	mu      sync.Mutex // makes finding or adding a card one step
 	answers *Cache[*card]
 	maps    *Cache[*card]
-	buttons func(Reply) []Button // an answer's buttons, kept with it
 }
 
 // Bounds of the memo: every card, focused answer, list and from answer
@@ -62,7 +61,7 @@ const (
 )
 
 func newMemo(answers, maps int) *memo {
-	return &memo{answers: NewCache[*card](answers), maps: NewCache[*card](maps), buttons: func(Reply) []Button { return nil }}
+	return &memo{answers: NewCache[*card](answers), maps: NewCache[*card](maps)}
 }
 
 func (m *memo) cache(key string) *Cache[*card] {
@@ -92,7 +91,6 @@ func (m *memo) get(key string, build func() Reply) Reply {
 		defer close(c.ready)
 		c.reply = build()
 		c.reply.text = c.reply.render()
-		c.reply.Buttons = m.buttons(c.reply)
 	})
 	return c.reply
 }
@@ -109,9 +107,7 @@ func New(store *knowledge.Store, opts Options) *Bot {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	b := &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), memo: newMemo(keptAnswers, keptMaps), lex: newLexicon(store.Words())}
-	b.memo.buttons = b.buttons
-	return b
+	return &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), memo: newMemo(keptAnswers, keptMaps), lex: newLexicon(store.Words())}
 }
 
 // peek returns the answer for key if it has been built, without building
@@ -129,14 +125,53 @@ func (m *memo) peek(key string) (Reply, bool) {
 	}
 }
 
+// memoized returns the answer kept under key, building it once with build
+// and making its buttons with it. Each kind of answer has one method below
+// that owns its key, so that the key and the answer it names never drift
+// apart; a button's answer comes back through the same method (byKey).
+func (b *Bot) memoized(key string, build func() Reply) Reply {
+	return b.memo.get(key, func() Reply {
+		r := build()
+		r.Buttons = b.buttons(r)
+		return r
+	})
+}
+
 // card is a country's whole card.
 func (b *Bot) card(c *knowledge.Country) Reply {
-	return b.memo.get("card:"+c.Code, func() Reply { return b.countryCard(c) })
+	return b.memoized("card:"+c.Code, func() Reply { return b.countryCard(c) })
 }
 
 // topic is a topic's card.
 func (b *Bot) topic(t *knowledge.Topic) Reply {
-	return b.memo.get("topic:"+t.ID, func() Reply { return b.topicCard(t) })
+	return b.memoized("topic:"+t.ID, func() Reply { return b.topicCard(t) })
+}
+
+// focusedAnswer is one aspect of a country.
+func (b *Bot) focusedAnswer(c *knowledge.Country, a knowledge.Aspect) Reply {
+	return b.memoized("focused:"+c.Code+":"+string(a), func() Reply { return b.focused(c, a) })
+}
+
+// listAnswer is the list of countries passing f, answering aspect a.
+func (b *Bot) listAnswer(f Filter, a knowledge.Aspect) Reply {
+	return b.memoized("list:"+f.Region+":"+f.Status+":"+string(a), func() Reply { return b.filtered(f, a) })
+}
+
+// fromAnswer is the countries that took people of the nationality code,
+// narrowed by f.
+func (b *Bot) fromAnswer(code string, f Filter) Reply {
+	return b.memoized("from:"+code+":"+f.Region+":"+f.Status, func() Reply { return b.fromFiltered(code, f) })
+}
+
+// rankingAnswer is the countries passing f ranked by the people they
+// received.
+func (b *Bot) rankingAnswer(f Filter) Reply {
+	return b.memoized("ranking:"+f.Region+":"+f.Status, func() Reply { return b.ranking(f) })
+}
+
+// totalsAnswer is the reported totals and the sum on record.
+func (b *Bot) totalsAnswer() Reply {
+	return b.memoized("totals", b.totals)
 }
 
 // Warm does ahead of time, in the background, what the first questions

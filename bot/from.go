@@ -23,7 +23,7 @@ func (b *Bot) from(arg string) Reply {
 		r.Summary = fmt.Sprintf("%q is not a nationality or a country other than the US. Try a country name (from cuba) or a nationality (from venezuelans).", clip(arg, 60))
 		return r
 	}
-	return b.memo.get("from:"+code+"::", func() Reply { return b.fromFiltered(code, Filter{}) })
+	return b.fromAnswer(code, Filter{})
 }
 
 // fromFiltered lists the countries that received, or agreed to take,

@@ -30,7 +30,7 @@ func (b *Bot) list(arg string) Reply {
 		return b.help(fmt.Sprintf("list takes a status (%s), a region (%s), or one of each; %q is neither.",
 			strings.Join(statusWordsOf(), ", "), strings.Join(b.regionNames(), ", "), clip(bad, 40)))
 	}
-	return b.memo.get("list:"+f.Region+":"+f.Status+":", func() Reply { return b.filtered(f, knowledge.AspectNone) })
+	return b.listAnswer(f, knowledge.AspectNone)
 }
 
 // listFilter reads list's words. It returns the first word it does not

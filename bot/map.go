@@ -74,7 +74,7 @@ func (b *Bot) mapFilter(arg string) (mapRequest, string) {
 // drawMap returns the map answer, drawing it the first time.
 func (b *Bot) drawMap(m mapRequest) Reply {
 	key := "map:" + m.name()
-	return b.memo.get(key, func() Reply { return b.renderMap(m) })
+	return b.memoized(key, func() Reply { return b.renderMap(m) })
 }
 
 // RenderedMap returns the PNG of a map this bot has already drawn for its

@@ -41,19 +41,18 @@ func (b *Bot) question(text string) Reply {
 	case rq.country != "":
 		return b.aboutCountry(rq)
 	case rq.nationality != "":
-		return b.memo.get("from:"+rq.nationality+":"+f.Region+":"+f.Status, func() Reply { return b.fromFiltered(rq.nationality, f) })
+		return b.fromAnswer(rq.nationality, f)
 	case rq.topic != "" && !rq.many && !rq.most && f == (Filter{}):
 		return b.topicAnswer(rq.topic)
 	case rq.most:
-		return b.memo.get("ranking:"+f.Region+":"+f.Status, func() Reply { return b.ranking(f) })
+		return b.rankingAnswer(f)
 	case rq.total || rq.aspect == knowledge.AspectNumbers && !rq.many && f == (Filter{}):
-		return b.memo.get("totals", b.totals)
+		return b.totalsAnswer()
 	case rq.many || rq.region != "" || f.Status != "" && len(rq.unknown) == 0:
 		if f.Status == "" && (rq.aspect == knowledge.AspectMoney) {
 			f.Status = knowledge.FilterPaid
 		}
-		a := listAspect(rq.aspect)
-		return b.memo.get("list:"+f.Region+":"+f.Status+":"+string(a), func() Reply { return b.filtered(f, a) })
+		return b.listAnswer(f, listAspect(rq.aspect))
 	case rq.window.set():
 		return b.eventsIn(rq.window)
 	case rq.newWords:
@@ -86,7 +85,7 @@ func (b *Bot) aboutCountry(rq request) Reply {
 	}
 	var r Reply
 	if a := rq.aspect; a != knowledge.AspectNone {
-		r = b.memo.get("focused:"+c.Code+":"+string(a), func() Reply { return b.focused(c, a) })
+		r = b.focusedAnswer(c, a)
 	} else {
 		r = b.card(c)
 	}
