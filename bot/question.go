@@ -134,8 +134,8 @@ func (b *Bot) fallback(text string, rq request) Reply {
 		return b.help(fmt.Sprintf("I could not tell which country or topic %q is about.", clip(text, 80)))
 	}
 	var hits Reply
-	if len(knowledge.SearchTerms(terms)) > 0 && len(b.store.Search(terms)) > 0 {
-		hits = b.search(terms)
+	if found := b.store.Search(terms); len(found) > 0 {
+		hits = b.searchResults(terms, found)
 	}
 	if len(m.Suggestions) == 0 && hits.Kind == KindSearch {
 		hits.Notice = fmt.Sprintf("No country or topic is called %q; these facts mention it.", clip(terms, 80))
