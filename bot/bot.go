@@ -21,7 +21,8 @@ type Options struct {
 	// and at the foot of every full card. Empty: about says to contact
 	// whoever runs the bot.
 	CorrectionsURL string
-	// Now is the clock the facts' age is computed from; default time.Now.
+	// Now is the clock the facts' age and the words of a time ("this
+	// week", "in january") are read from, as a UTC day; default time.Now.
 	Now func() time.Time
 }
 
@@ -198,6 +199,9 @@ func (b *Bot) Store() *knowledge.Store { return b.store }
 // Handle answers one query. It never fails: bad input gets a friendly
 // reply saying what was wrong.
 func (b *Bot) Handle(_ context.Context, q Query) Reply {
+	// The clock is read once: the day a question's words of time mean is
+	// the day of its cache key, in UTC whatever the clock's zone.
+	now := b.opts.Now().UTC()
 	var r Reply
 	if len(q.Text) > MaxQuery {
 		// Nobody needs more to name a country or a command, and a bound
@@ -215,7 +219,7 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 				p = parsed{cmd: cmdLookup, arg: strings.TrimSpace(q.Text)}
 			}
 		}
-		r = b.answer(q, p)
+		r = b.answer(q, p, now)
 	}
 	if r.Kind == KindHelp && len(q.Usage) > 0 {
 		r.Fields = append([]Field{{Name: "How to ask here", Items: q.Usage}}, r.Fields...)
@@ -230,7 +234,6 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 		r.Visibility = b.opts.Visibility
 	}
 	r.AsOf = b.asOf
-	now := b.opts.Now()
 	r.Age, r.Stale = age(b.store.AsOfTime(), now)
 	if r.Kind == KindCountry || r.Kind == KindTopic {
 		r.Corrections = b.opts.CorrectionsURL
@@ -241,7 +244,7 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 	if q.Button == "" && r.Kind != KindMap {
 		// The same words, on the same data, the same day, for the same
 		// audience, get the same answer: the bot keeps no other state.
-		r.CacheKey = b.store.Digest() + "|" + now.UTC().Format("2006-01-02") + "|" + r.Visibility.String() + "|" + strings.TrimSpace(q.Text)
+		r.CacheKey = b.store.Digest() + "|" + now.Format("2006-01-02") + "|" + r.Visibility.String() + "|" + strings.TrimSpace(q.Text)
 	}
 	return r
 }
@@ -267,7 +270,8 @@ func age(asOf, now time.Time) (string, bool) {
 	return fmt.Sprintf("%d years ago", days/365), stale
 }
 
-func (b *Bot) answer(q Query, p parsed) Reply {
+// answer answers a parsed query at now, a UTC time.
+func (b *Bot) answer(q Query, p parsed, now time.Time) Reply {
 	switch p.cmd {
 	case cmdAction:
 		return b.act(q)
@@ -276,7 +280,7 @@ func (b *Bot) answer(q Query, p parsed) Reply {
 	case cmdAbout:
 		return b.about()
 	case cmdList:
-		return b.list(p.arg)
+		return b.list(p.arg, now)
 	case cmdSearch:
 		return b.search(p.arg)
 	case cmdFrom:
@@ -286,11 +290,11 @@ func (b *Bot) answer(q Query, p parsed) Reply {
 	case cmdLatest:
 		return b.latest(p.arg)
 	case cmdSince:
-		return b.since(p.arg)
+		return b.since(p.arg, now)
 	case cmdMap:
-		return b.mapCommand(p.arg)
+		return b.mapCommand(p.arg, now)
 	}
-	return b.question(p.arg)
+	return b.question(p.arg, now)
 }
 
 func (b *Bot) notFound(text string, sugg []knowledge.Suggestion) Reply {

@@ -8,12 +8,14 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 )
 
-// question answers a query that does not start with a command word.
-func (b *Bot) question(text string) Reply {
+// question answers a query that does not start with a command word, at
+// now (UTC).
+func (b *Bot) question(text string, now time.Time) Reply {
 	// A name typed alone: a country in any language ("Ouganda"), or a
 	// topic's own name or alias ("money", "payments", "court").
 	if m, ok := b.store.Named(text); ok {
@@ -27,7 +29,7 @@ func (b *Bot) question(text string) Reply {
 	if t := b.store.TopicNamed(text); t != nil {
 		return b.topicAnswer(t.ID)
 	}
-	rq := b.understand(text)
+	rq := b.understand(text, now)
 	f := Filter{Region: rq.region, Status: rq.status}
 	switch {
 	case rq.cmd == cmdHelp:
