@@ -194,7 +194,7 @@ func (b *Bot) numbersAnswer(c *knowledge.Country, ci *cites) (string, []string) 
 			continue
 		}
 		seen[n.Count] = true
-		parts = append(parts, countPhrase(n, b.outletOf(n.Sources))+ci.add(n.Sources))
+		parts = append(parts, b.citedCount(n, ci))
 	}
 	lead := "People sent to " + c.Name + ": " + parts[0]
 	if len(parts) > 1 {
@@ -205,19 +205,17 @@ func (b *Bot) numbersAnswer(c *knowledge.Country, ci *cites) (string, []string) 
 	return lead + ".", items
 }
 
-// countPhrase says one count: "at least 19 by 2026-03 (AFP)".
-func countPhrase(n knowledge.Count, outlet string) string {
+// citedCount says one count with its outlet, caveat and citations, and
+// collects its sources in ci: "at least 19 by 2026-03 (AFP) [S4]".
+func (b *Bot) citedCount(n knowledge.Count, ci *cites) string {
 	s := number(n.Count, n.AtLeast)
 	if n.AsOf.Known() {
 		s += " by " + n.AsOf.String()
 	}
-	if outlet != "" {
+	if outlet := b.outletOf(n.Sources); outlet != "" {
 		s += " (" + outlet + ")"
 	}
-	if l := n.Caveat.Label(); l != "" {
-		s += " (" + l + ")"
-	}
-	return s
+	return withCaveat(s, n.Caveat) + ci.add(n.Sources)
 }
 
 // outletOf names the outlet of the first of a fact's sources, as a
@@ -258,7 +256,7 @@ func (b *Bot) peopleAnswer(c *knowledge.Country, ci *cites) (string, []string) {
 	default:
 		lead = fmt.Sprintf("The nationalities of people sent to %s are not on record as of %s.", c.Name, b.asOf)
 		if n, ok := bestCount(c); ok {
-			lead += " People sent there: " + countPhrase(n, b.outletOf(n.Sources)) + ci.add(n.Sources) + "."
+			lead += " People sent there: " + b.citedCount(n, ci) + "."
 		}
 	}
 	return lead, ci.facts(c.Accepts)
