@@ -17,7 +17,7 @@ func (b *Bot) from(arg string) Reply {
 		return b.help("from needs a nationality or a country, e.g. from cuba.")
 	}
 	code, ok := b.store.Nationality(arg)
-	if !ok || code == "US" {
+	if !ok || code == deporter {
 		m := b.store.Resolve(arg)
 		r := b.notFound(arg, m.Suggestions)
 		r.Summary = fmt.Sprintf("%q is not a nationality or a country other than the US. Try a country name (from cuba) or a nationality (from venezuelans).", clip(arg, 60))

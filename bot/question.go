@@ -13,21 +13,22 @@ import (
 	"github.com/agreementbot/agreementbot/knowledge"
 )
 
+// deporter is the code of the deporting country: never a country asked
+// about, nor a nationality of people sent from it.
+const deporter = "US"
+
 // question answers a query that does not start with a command word, at
 // now (UTC).
 func (b *Bot) question(text string, now time.Time) Reply {
 	// A name typed alone: a country in any language ("Ouganda"), or a
 	// topic's own name or alias ("money", "payments", "court").
 	if m, ok := b.store.Named(text); ok {
-		if m.Kind == knowledge.MatchCountry {
-			return b.card(m.Country)
-		}
-		if m.Code != "US" {
-			return b.noAgreement(m.Code, m.Name)
+		if r, ok := b.matched(m); ok {
+			return r
 		}
 	}
 	if t := b.store.TopicNamed(text); t != nil {
-		return b.topicAnswer(t.ID)
+		return b.topic(t)
 	}
 	rq := b.understand(text, now)
 	f := Filter{Region: rq.region, Status: rq.status}
@@ -109,6 +110,25 @@ func (b *Bot) topicAnswer(id string) Reply {
 	return b.notFound(id, nil)
 }
 
+// matched answers a name the store matched: a country's card, "nothing
+// on record" for a country without one, a topic's card. The deporting
+// country, and no match, are no answer.
+func (b *Bot) matched(m knowledge.Match) (Reply, bool) {
+	switch m.Kind {
+	case knowledge.MatchCountry:
+		if m.Code != deporter {
+			return b.card(m.Country), true
+		}
+	case knowledge.MatchNoData:
+		if m.Code != deporter {
+			return b.noAgreement(m.Code, m.Name), true
+		}
+	case knowledge.MatchTopic:
+		return b.topic(m.Topic), true
+	}
+	return Reply{}, false
+}
+
 // fallback answers what was not understood: a name typed alone (a topic's
 // alias, a typo the store's rule accepts), then a search of every fact,
 // then "not found" with suggestions and the best search hits.
@@ -116,17 +136,8 @@ func (b *Bot) fallback(text string, rq request) Reply {
 	m := b.store.Resolve(text)
 	short := len(strings.Fields(text)) <= 3
 	if !m.Typo || short {
-		switch m.Kind {
-		case knowledge.MatchCountry:
-			if m.Code != "US" {
-				return b.card(m.Country)
-			}
-		case knowledge.MatchNoData:
-			if m.Code != "US" {
-				return b.noAgreement(m.Code, m.Name)
-			}
-		case knowledge.MatchTopic:
-			return b.topic(m.Topic)
+		if r, ok := b.matched(m); ok {
+			return r
 		}
 	}
 	// Search the words not understood. With none, nothing in the question

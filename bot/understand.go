@@ -277,7 +277,7 @@ func (b *Bot) understand(text string, now time.Time) request {
 		}
 		switch m.Kind {
 		case knowledge.MatchCountry, knowledge.MatchNoData:
-			if m.Code != "US" {
+			if m.Code != deporter {
 				rq.country = m.Code
 				rest = nil
 			}
