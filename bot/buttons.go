@@ -228,12 +228,7 @@ func (b *Bot) act(q Query) Reply {
 		case ActTimeline:
 			r = timelineOf(r)
 		case ActSources:
-			key := ""
-			if r.Country != nil {
-				key = keySources(r.Country.Code) // its pages are the sources' own
-			}
-			r = Reply{Kind: KindSources, Title: "Sources: " + r.Title, Sources: r.Sources, Country: r.Country, Key: key,
-				Summary: fmt.Sprintf("%d sources. Outlet, title, date and a link for each.", len(r.Sources))}
+			r = sourcesReply(r, fmt.Sprintf("%d sources. Outlet, title, date and a link for each.", len(r.Sources)))
 		case ActCard:
 			r.Full = true
 		}

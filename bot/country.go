@@ -105,11 +105,7 @@ func keyDates(c *knowledge.Country, ci *cites) []string {
 			continue
 		}
 		seen[e.Status] = true
-		when := e.Date.String()
-		if e.Reported {
-			when = "reported on " + when
-		}
-		out = append(out, when+": "+string(e.Status)+ci.add(e.Sources))
+		out = append(out, eventDate(e)+": "+string(e.Status)+ci.add(e.Sources))
 	}
 	if c.OrderNote != "" && len(out) > 0 {
 		out = append(out, c.OrderNote)

@@ -295,7 +295,7 @@ func (b *Bot) datesAnswer(c *knowledge.Country, ci *cites) (string, []string) {
 // eventWhen says an event's date as the event's own or as its report's.
 func eventWhen(e knowledge.Event) string {
 	if e.Reported {
-		return "(reported on " + e.Date.String() + ")"
+		return "(" + eventDate(e) + ")"
 	}
 	if !e.Date.Known() {
 		return "(date unknown)"
