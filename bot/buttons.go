@@ -104,7 +104,7 @@ func isHex8(s string) bool {
 // and fields of lower-case letters, digits, '-', '+', '/' and upper-case
 // country codes.
 func validKey(k string) bool {
-	if len(k) < 2 || k[1] != '/' || !strings.ContainsRune("clfsnwrtpo", rune(k[0])) {
+	if len(k) < 2 || k[1] != '/' || !strings.ContainsRune("clfsnwrpo", rune(k[0])) {
 		return false
 	}
 	for i := 2; i < len(k); i++ {

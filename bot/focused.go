@@ -45,13 +45,13 @@ func (b *Bot) focused(c *knowledge.Country, a knowledge.Aspect) Reply {
 	case knowledge.AspectDates:
 		lead, items = b.datesAnswer(c, ci)
 	case knowledge.AspectTerms:
-		lead, items = factsAnswer(c, ci, slices.Concat(c.Accepts, c.Conditions),
+		lead, items = factsAnswer(ci, slices.Concat(c.Accepts, c.Conditions),
 			fmt.Sprintf("No terms of a deal with %s are on record as of %s.", c.Name, b.asOf))
 	case knowledge.AspectRights:
-		lead, items = factsAnswer(c, ci, c.HumanRights,
+		lead, items = factsAnswer(ci, c.HumanRights,
 			fmt.Sprintf("Nothing on human rights in %s is on record as of %s.", c.Name, b.asOf))
 	case knowledge.AspectLaw:
-		lead, items = factsAnswer(c, ci, c.LegalBasis,
+		lead, items = factsAnswer(ci, c.LegalBasis,
 			fmt.Sprintf("No legal basis of an arrangement with %s is on record as of %s; law has the US side.", c.Name, b.asOf))
 	case knowledge.AspectSources:
 		lead, items = b.sourcesAnswer(c, ci)
@@ -95,7 +95,7 @@ func (b *Bot) focused(c *knowledge.Country, a knowledge.Aspect) Reply {
 
 // factsAnswer leads with the first fact and keeps the rest as items, or
 // says that nothing is on record.
-func factsAnswer(c *knowledge.Country, ci *cites, fs []knowledge.Fact, none string) (string, []string) {
+func factsAnswer(ci *cites, fs []knowledge.Fact, none string) (string, []string) {
 	if len(fs) == 0 {
 		return none, nil
 	}
@@ -181,11 +181,7 @@ func (b *Bot) numbersAnswer(c *knowledge.Country, ci *cites) (string, []string) 
 	}
 	items = append(items, ci.facts(c.Numbers)...)
 	if len(counts) == 0 {
-		lead := fmt.Sprintf("No count of people sent to %s is on record as of %s.", c.Name, b.asOf)
-		if len(items) > 0 {
-			return lead, items
-		}
-		return lead, nil
+		return fmt.Sprintf("No count of people sent to %s is on record as of %s.", c.Name, b.asOf), items
 	}
 	var parts []string
 	seen := map[int]bool{}

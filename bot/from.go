@@ -88,8 +88,9 @@ func (b *Bot) fromFiltered(code string, f Filter) Reply {
 	return r
 }
 
-// onDate says when, as precisely as known: "on 2025-07-29", "in
-// 2025-08", "in 2023", "mid-August 2025".
+// onDate says when, as precisely as known: "on 2025-07-29", "in August
+// 2025", "in 2023"; an approximate date in brackets, as the data says it:
+// "(mid-August 2025)", "(about 2025-08)".
 func onDate(d knowledge.Date) string {
 	switch {
 	case d.Approximate:

@@ -84,7 +84,7 @@ func (b *Bot) ranking(f Filter) Reply {
 // reported total of people with its scope and source, then the sum of the
 // country counts on record, labelled as agreementbot's own arithmetic.
 func (b *Bot) totals() Reply {
-	r := Reply{Kind: KindTotals, Aspect: knowledge.AspectNumbers, Title: "How many people were sent to third countries", Key: "t/"}
+	r := Reply{Kind: KindTotals, Aspect: knowledge.AspectNumbers, Title: "How many people were sent to third countries"}
 	ci := newCites(b.store)
 	totals := b.reportedTotals(knowledge.TotalPeople)
 	var parts []string

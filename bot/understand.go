@@ -188,7 +188,6 @@ func (b *Bot) understand(text string, now time.Time) request {
 	// "central african republic" (a longer name) is never Africa.
 	countries := b.store.CountriesIn(words)
 	hits := b.scanAround(words, countries)
-	var fromTargets []knowledge.Span
 	for _, h := range hits {
 		mark(h.start, h.end)
 	}
@@ -202,15 +201,12 @@ func (b *Bot) understand(text string, now time.Time) request {
 
 	// "from X": a nationality or a country other than the US. "from the
 	// US" and "from other countries" are not from questions.
-	for _, sp := range countries {
+	for i, sp := range countries {
 		if isFromTarget(words, hits, sp.Start) {
-			fromTargets = append(fromTargets, sp)
+			rq.nationality = sp.Code
+			countries = slices.Delete(countries, i, i+1)
+			break
 		}
-	}
-	for _, sp := range fromTargets {
-		rq.nationality = sp.Code
-		countries = slices.DeleteFunc(countries, func(c knowledge.Span) bool { return c == sp })
-		break
 	}
 	if rq.nationality == "" && len(nats) > 0 {
 		rq.nationality = nats[0].Code
