@@ -616,3 +616,27 @@ func TestOneDayOneAnswer(t *testing.T) {
 		}
 	}
 }
+
+// TestFromLegendSaysWhatTheBracketsAre: each line of a from answer shows
+// the country's headline status in brackets, which may be further on than
+// the stage reached for that nationality (Mexico: received, but only
+// agreed to take Cubans); the legend must say the brackets are the
+// headline status, not the stage.
+func TestFromLegendSaysWhatTheBracketsAre(t *testing.T) {
+	r := ask("from cuba")
+	differ := false
+	for _, res := range r.Results {
+		if res.Stage != res.Status {
+			differ = true
+			if !strings.Contains(r.Text(), res.Name+" ("+res.Status+"): ") {
+				t.Errorf("%s's line does not show its headline status %q in brackets", res.Name, res.Status)
+			}
+		}
+	}
+	if !differ {
+		t.Fatal("from cuba: no country whose stage differs from its headline status; pick another nationality")
+	}
+	if !strings.HasPrefix(r.Summary, "In brackets: each country's headline status") {
+		t.Errorf("the legend does not say the brackets are the headline status: %q", r.Summary)
+	}
+}
