@@ -21,7 +21,8 @@ type Options struct {
 	// and at the foot of every full card. Empty: about says to contact
 	// whoever runs the bot.
 	CorrectionsURL string
-	// Now is the clock the facts' age is computed from; default time.Now.
+	// Now is the clock the facts' age and the words of a time ("this
+	// week", "in january") are read from, as a UTC day; default time.Now.
 	Now func() time.Time
 }
 
@@ -51,7 +52,6 @@ type memo struct {
 	mu      sync.Mutex // makes finding or adding a card one step
 	answers *Cache[*card]
 	maps    *Cache[*card]
-	buttons func(Reply) []Button // an answer's buttons, kept with it
 }
 
 // Bounds of the memo: every card, focused answer, list and from answer
@@ -62,7 +62,7 @@ const (
 )
 
 func newMemo(answers, maps int) *memo {
-	return &memo{answers: NewCache[*card](answers), maps: NewCache[*card](maps), buttons: func(Reply) []Button { return nil }}
+	return &memo{answers: NewCache[*card](answers), maps: NewCache[*card](maps)}
 }
 
 func (m *memo) cache(key string) *Cache[*card] {
@@ -92,7 +92,6 @@ func (m *memo) get(key string, build func() Reply) Reply {
 		defer close(c.ready)
 		c.reply = build()
 		c.reply.text = c.reply.render()
-		c.reply.Buttons = m.buttons(c.reply)
 	})
 	return c.reply
 }
@@ -109,9 +108,7 @@ func New(store *knowledge.Store, opts Options) *Bot {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	b := &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), memo: newMemo(keptAnswers, keptMaps), lex: newLexicon(store.Words())}
-	b.memo.buttons = b.buttons
-	return b
+	return &Bot{store: store, opts: opts, asOf: store.AsOf().ISO(), memo: newMemo(keptAnswers, keptMaps), lex: newLexicon(store.Words())}
 }
 
 // peek returns the answer for key if it has been built, without building
@@ -129,14 +126,53 @@ func (m *memo) peek(key string) (Reply, bool) {
 	}
 }
 
+// memoized returns the answer kept under key, building it once with build
+// and making its buttons with it. Each kind of answer has one method below
+// that owns its key, so that the key and the answer it names never drift
+// apart; a button's answer comes back through the same method (byKey).
+func (b *Bot) memoized(key string, build func() Reply) Reply {
+	return b.memo.get(key, func() Reply {
+		r := build()
+		r.Buttons = b.buttons(r)
+		return r
+	})
+}
+
 // card is a country's whole card.
 func (b *Bot) card(c *knowledge.Country) Reply {
-	return b.memo.get("card:"+c.Code, func() Reply { return b.countryCard(c) })
+	return b.memoized("card:"+c.Code, func() Reply { return b.countryCard(c) })
 }
 
 // topic is a topic's card.
 func (b *Bot) topic(t *knowledge.Topic) Reply {
-	return b.memo.get("topic:"+t.ID, func() Reply { return b.topicCard(t) })
+	return b.memoized("topic:"+t.ID, func() Reply { return b.topicCard(t) })
+}
+
+// focusedAnswer is one aspect of a country.
+func (b *Bot) focusedAnswer(c *knowledge.Country, a knowledge.Aspect) Reply {
+	return b.memoized("focused:"+c.Code+":"+string(a), func() Reply { return b.focused(c, a) })
+}
+
+// listAnswer is the list of countries passing f, answering aspect a.
+func (b *Bot) listAnswer(f Filter, a knowledge.Aspect) Reply {
+	return b.memoized("list:"+f.Region+":"+f.Status+":"+string(a), func() Reply { return b.filtered(f, a) })
+}
+
+// fromAnswer is the countries that took people of the nationality code,
+// narrowed by f.
+func (b *Bot) fromAnswer(code string, f Filter) Reply {
+	return b.memoized("from:"+code+":"+f.Region+":"+f.Status, func() Reply { return b.fromFiltered(code, f) })
+}
+
+// rankingAnswer is the countries passing f ranked by the people they
+// received.
+func (b *Bot) rankingAnswer(f Filter) Reply {
+	return b.memoized("ranking:"+f.Region+":"+f.Status, func() Reply { return b.ranking(f) })
+}
+
+// totalsAnswer is the reported totals and the sum on record.
+func (b *Bot) totalsAnswer() Reply {
+	return b.memoized("totals", b.totals)
 }
 
 // Warm does ahead of time, in the background, what the first questions
@@ -163,6 +199,9 @@ func (b *Bot) Store() *knowledge.Store { return b.store }
 // Handle answers one query. It never fails: bad input gets a friendly
 // reply saying what was wrong.
 func (b *Bot) Handle(_ context.Context, q Query) Reply {
+	// The clock is read once: the day a question's words of time mean is
+	// the day of its cache key, in UTC whatever the clock's zone.
+	now := b.opts.Now().UTC()
 	var r Reply
 	if len(q.Text) > MaxQuery {
 		// Nobody needs more to name a country or a command, and a bound
@@ -180,7 +219,7 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 				p = parsed{cmd: cmdLookup, arg: strings.TrimSpace(q.Text)}
 			}
 		}
-		r = b.answer(q, p)
+		r = b.answer(q, p, now)
 	}
 	if r.Kind == KindHelp && len(q.Usage) > 0 {
 		r.Fields = append([]Field{{Name: "How to ask here", Items: q.Usage}}, r.Fields...)
@@ -195,7 +234,6 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 		r.Visibility = b.opts.Visibility
 	}
 	r.AsOf = b.asOf
-	now := b.opts.Now()
 	r.Age, r.Stale = age(b.store.AsOfTime(), now)
 	if r.Kind == KindCountry || r.Kind == KindTopic {
 		r.Corrections = b.opts.CorrectionsURL
@@ -206,7 +244,7 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 	if q.Button == "" && r.Kind != KindMap {
 		// The same words, on the same data, the same day, for the same
 		// audience, get the same answer: the bot keeps no other state.
-		r.CacheKey = b.store.Digest() + "|" + now.UTC().Format("2006-01-02") + "|" + r.Visibility.String() + "|" + strings.TrimSpace(q.Text)
+		r.CacheKey = b.store.Digest() + "|" + now.Format("2006-01-02") + "|" + r.Visibility.String() + "|" + strings.TrimSpace(q.Text)
 	}
 	return r
 }
@@ -232,7 +270,8 @@ func age(asOf, now time.Time) (string, bool) {
 	return fmt.Sprintf("%d years ago", days/365), stale
 }
 
-func (b *Bot) answer(q Query, p parsed) Reply {
+// answer answers a parsed query at now, a UTC time.
+func (b *Bot) answer(q Query, p parsed, now time.Time) Reply {
 	switch p.cmd {
 	case cmdAction:
 		return b.act(q)
@@ -241,7 +280,7 @@ func (b *Bot) answer(q Query, p parsed) Reply {
 	case cmdAbout:
 		return b.about()
 	case cmdList:
-		return b.list(p.arg)
+		return b.list(p.arg, now)
 	case cmdSearch:
 		return b.search(p.arg)
 	case cmdFrom:
@@ -251,11 +290,11 @@ func (b *Bot) answer(q Query, p parsed) Reply {
 	case cmdLatest:
 		return b.latest(p.arg)
 	case cmdSince:
-		return b.since(p.arg)
+		return b.since(p.arg, now)
 	case cmdMap:
-		return b.mapCommand(p.arg)
+		return b.mapCommand(p.arg, now)
 	}
-	return b.question(p.arg)
+	return b.question(p.arg, now)
 }
 
 func (b *Bot) notFound(text string, sugg []knowledge.Suggestion) Reply {

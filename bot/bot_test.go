@@ -595,3 +595,48 @@ func TestCacheKey(t *testing.T) {
 		t.Errorf("a map has a cache key %q", key)
 	}
 }
+
+// TestOneDayOneAnswer: the words of a time ("in january", "this week") are
+// read on the same (UTC) day as the cache key's, so two answers with one
+// cache key are one answer, whatever the clock's time zone.
+func TestOneDayOneAnswer(t *testing.T) {
+	s := testBot().Store()
+	east := time.FixedZone("UTC-5", -5*3600)
+	// The same UTC day, 2027-01-01; the first is still 2026-12-31 in UTC-5.
+	late := bot.New(s, bot.Options{Now: func() time.Time { return time.Date(2027, 1, 1, 3, 0, 0, 0, time.UTC).In(east) }})
+	noon := bot.New(s, bot.Options{Now: func() time.Time { return time.Date(2027, 1, 1, 12, 0, 0, 0, time.UTC).In(east) }})
+	for _, q := range []string{"what happened in january", "what happened this week", "since january"} {
+		a := late.Handle(context.Background(), bot.Query{Text: q})
+		b := noon.Handle(context.Background(), bot.Query{Text: q})
+		if a.CacheKey != b.CacheKey {
+			t.Fatalf("%q: cache keys %q and %q on one UTC day", q, a.CacheKey, b.CacheKey)
+		}
+		if a.Text() != b.Text() {
+			t.Errorf("%q: one cache key, two answers:\n%s\n---\n%s", q, firstWords(a.Text(), 12), firstWords(b.Text(), 12))
+		}
+	}
+}
+
+// TestFromLegendSaysWhatTheBracketsAre: each line of a from answer shows
+// the country's headline status in brackets, which may be further on than
+// the stage reached for that nationality (Mexico: received, but only
+// agreed to take Cubans); the legend must say the brackets are the
+// headline status, not the stage.
+func TestFromLegendSaysWhatTheBracketsAre(t *testing.T) {
+	r := ask("from cuba")
+	differ := false
+	for _, res := range r.Results {
+		if res.Stage != res.Status {
+			differ = true
+			if !strings.Contains(r.Text(), res.Name+" ("+res.Status+"): ") {
+				t.Errorf("%s's line does not show its headline status %q in brackets", res.Name, res.Status)
+			}
+		}
+	}
+	if !differ {
+		t.Fatal("from cuba: no country whose stage differs from its headline status; pick another nationality")
+	}
+	if !strings.HasPrefix(r.Summary, "In brackets: each country's headline status") {
+		t.Errorf("the legend does not say the brackets are the headline status: %q", r.Summary)
+	}
+}

@@ -104,7 +104,7 @@ func isHex8(s string) bool {
 // and fields of lower-case letters, digits, '-', '+', '/' and upper-case
 // country codes.
 func validKey(k string) bool {
-	if len(k) < 2 || k[1] != '/' || !strings.ContainsRune("clfsnwrtpo", rune(k[0])) {
+	if len(k) < 2 || k[1] != '/' || !strings.ContainsRune("clfsnwrpo", rune(k[0])) {
 		return false
 	}
 	for i := 2; i < len(k); i++ {
@@ -122,8 +122,17 @@ func keyList(f Filter) string              { return "l/" + f.Region + "/" + f.St
 func keyFrom(code string, f Filter) string { return "f/" + code + "/" + f.Region + "/" + f.Status }
 func keySources(code string) string        { return "o/" + code }
 func keyTopic(id string) string            { return "p/" + id }
-func keyRanking(f Filter) string           { return "r/" + f.Region }
 func keyLatest(code string) string         { return "n/" + code }
+
+// keyRanking carries a ranking's region and, if any, its status: a key
+// made before rankings kept their status ("r/africa") still parses, and
+// means the same ranking as before.
+func keyRanking(f Filter) string {
+	if f.Status == "" {
+		return "r/" + f.Region
+	}
+	return "r/" + f.Region + "/" + f.Status
+}
 
 // keySearch carries a search's folded words; "" when they hold anything
 // but letters and digits.
@@ -219,12 +228,7 @@ func (b *Bot) act(q Query) Reply {
 		case ActTimeline:
 			r = timelineOf(r)
 		case ActSources:
-			key := ""
-			if r.Country != nil {
-				key = keySources(r.Country.Code) // its pages are the sources' own
-			}
-			r = Reply{Kind: KindSources, Title: "Sources: " + r.Title, Sources: r.Sources, Country: r.Country, Key: key,
-				Summary: fmt.Sprintf("%d sources. Outlet, title, date and a link for each.", len(r.Sources))}
+			r = sourcesReply(r, fmt.Sprintf("%d sources. Outlet, title, date and a link for each.", len(r.Sources)))
 		case ActCard:
 			r.Full = true
 		}
@@ -271,14 +275,13 @@ func (b *Bot) byKey(key string) (Reply, bool) {
 		if !b.validFilter(fl) {
 			return Reply{}, false
 		}
-		return b.memo.get("list:"+fl.Region+":"+fl.Status+":", func() Reply { return b.filtered(fl, knowledge.AspectNone) }), true
+		return b.listAnswer(fl, knowledge.AspectNone), true
 	case "f":
 		fl := Filter{Region: field(1), Status: field(2)}
 		if _, ok := b.store.Nationality(field(0)); !ok || !b.validFilter(fl) {
 			return Reply{}, false
 		}
-		code := field(0)
-		return b.memo.get("from:"+code+":"+fl.Region+":"+fl.Status, func() Reply { return b.fromFiltered(code, fl) }), true
+		return b.fromAnswer(field(0), fl), true
 	case "s":
 		return b.search(strings.ReplaceAll(rest, "+", " ")), true
 	case "o":
@@ -287,11 +290,11 @@ func (b *Bot) byKey(key string) (Reply, bool) {
 	case "n":
 		return b.latest(field(0)), true
 	case "r":
-		fl := Filter{Region: field(0)}
+		fl := Filter{Region: field(0), Status: field(1)}
 		if !b.validFilter(fl) {
 			return Reply{}, false
 		}
-		return b.memo.get("ranking:"+fl.Region+":", func() Reply { return b.ranking(fl) }), true
+		return b.rankingAnswer(fl), true
 	case "w":
 		from, err1 := time.Parse("2006-01-02", field(0))
 		w := window{from: from, said: "since " + field(0)}

@@ -176,3 +176,31 @@ func FuzzParseButton(f *testing.F) {
 		testBot().Handle(context.Background(), bot.Query{Button: s})
 	})
 }
+
+// TestFullListIsTheSameAnswer: a list, from or ranking answer's Full list
+// button gives the same rows, whatever filter the question had; a ranking
+// narrowed by status kept only its region before.
+func TestFullListIsTheSameAnswer(t *testing.T) {
+	for _, q := range []string{
+		"which country that signed received the most deportees",
+		"which african country received the most deportees",
+		"which country received the most deportees",
+		"which african countries took deportees",
+		"list caribbean signed",
+		"which countries that signed took people from venezuela",
+		"from cuba",
+	} {
+		r := ask(q)
+		all := press(t, buttonNamed(t, r, "Full list").Value)
+		if all.Kind != r.Kind || all.Filter != r.Filter || len(all.Results) != len(r.Results) {
+			t.Errorf("%q: %s %+v with %d rows; its Full list: %s %+v with %d rows", q, r.Kind, r.Filter, len(r.Results), all.Kind, all.Filter, len(all.Results))
+		}
+	}
+	// A ranking's key from before it kept the status still means the
+	// ranking by region alone.
+	d := testBot().Store().Digest()
+	old := press(t, "v1:"+d+":all:r/africa")
+	if old.Kind != bot.KindRanking || old.Filter != (bot.Filter{Region: "africa"}) {
+		t.Errorf("an old ranking key: %s %+v", old.Kind, old.Filter)
+	}
+}

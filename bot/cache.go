@@ -42,6 +42,3 @@ func (c *Cache[V]) GetOrAdd(key string, make func() V) V {
 	c.c.Add(key, v)
 	return v
 }
-
-// Len is how many entries the cache holds.
-func (c *Cache[V]) Len() int { return c.c.Len() }

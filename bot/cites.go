@@ -73,13 +73,18 @@ func (c *cites) facts(fs []knowledge.Fact) []string {
 func (c *cites) events(ev []knowledge.Event) []Event {
 	out := make([]Event, 0, len(ev))
 	for _, e := range ev {
-		date := e.Date.String()
-		if e.Reported {
-			date = "reported on " + date
-		}
-		out = append(out, Event{Date: date, DateISO: e.Date.ISO(), Text: c.fact(e.Fact)})
+		out = append(out, Event{Date: eventDate(e), DateISO: e.Date.ISO(), Text: c.fact(e.Fact)})
 	}
 	return out
+}
+
+// eventDate is an event's date, or its report's when that is all that is
+// known: "2025-07-29", "reported on 2025-12-12".
+func eventDate(e knowledge.Event) string {
+	if e.Reported {
+		return "reported on " + e.Date.String()
+	}
+	return e.Date.String()
 }
 
 func appendField(fs []Field, name string, items []string) []Field {

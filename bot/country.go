@@ -59,7 +59,7 @@ func (b *Bot) countryCard(c *knowledge.Country) Reply {
 	r.Fields = appendField(r.Fields, FieldConditions, ci.facts(c.Conditions))
 	var numbers []string
 	for _, n := range c.People {
-		numbers = append(numbers, "People received: "+countPhrase(n, b.outletOf(n.Sources))+ci.add(n.Sources))
+		numbers = append(numbers, "People received: "+b.citedCount(n, ci))
 	}
 	r.Fields = appendField(r.Fields, FieldNumbers, append(numbers, ci.facts(c.Numbers)...))
 	r.Fields = appendField(r.Fields, FieldKeyDates, keyDates(c, ci))
@@ -105,11 +105,7 @@ func keyDates(c *knowledge.Country, ci *cites) []string {
 			continue
 		}
 		seen[e.Status] = true
-		when := e.Date.String()
-		if e.Reported {
-			when = "reported on " + when
-		}
-		out = append(out, when+": "+string(e.Status)+ci.add(e.Sources))
+		out = append(out, eventDate(e)+": "+string(e.Status)+ci.add(e.Sources))
 	}
 	if c.OrderNote != "" && len(out) > 0 {
 		out = append(out, c.OrderNote)
@@ -128,7 +124,7 @@ func (b *Bot) highlights(c *knowledge.Country) ([]string, []Source) {
 		hs = append(hs, "Accepts: "+withCaveat(firstSentence(f.Text)+ci.add(f.Sources), f.Caveat))
 	}
 	if n, ok := bestCount(c); ok {
-		hs = append(hs, "People received: "+countPhrase(n, b.outletOf(n.Sources))+ci.add(n.Sources))
+		hs = append(hs, "People received: "+b.citedCount(n, ci))
 	} else if len(c.Received) > 0 {
 		var names []string
 		var srcs []string

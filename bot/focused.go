@@ -45,13 +45,13 @@ func (b *Bot) focused(c *knowledge.Country, a knowledge.Aspect) Reply {
 	case knowledge.AspectDates:
 		lead, items = b.datesAnswer(c, ci)
 	case knowledge.AspectTerms:
-		lead, items = factsAnswer(c, ci, slices.Concat(c.Accepts, c.Conditions),
+		lead, items = factsAnswer(ci, slices.Concat(c.Accepts, c.Conditions),
 			fmt.Sprintf("No terms of a deal with %s are on record as of %s.", c.Name, b.asOf))
 	case knowledge.AspectRights:
-		lead, items = factsAnswer(c, ci, c.HumanRights,
+		lead, items = factsAnswer(ci, c.HumanRights,
 			fmt.Sprintf("Nothing on human rights in %s is on record as of %s.", c.Name, b.asOf))
 	case knowledge.AspectLaw:
-		lead, items = factsAnswer(c, ci, c.LegalBasis,
+		lead, items = factsAnswer(ci, c.LegalBasis,
 			fmt.Sprintf("No legal basis of an arrangement with %s is on record as of %s; law has the US side.", c.Name, b.asOf))
 	case knowledge.AspectSources:
 		lead, items = b.sourcesAnswer(c, ci)
@@ -95,7 +95,7 @@ func (b *Bot) focused(c *knowledge.Country, a knowledge.Aspect) Reply {
 
 // factsAnswer leads with the first fact and keeps the rest as items, or
 // says that nothing is on record.
-func factsAnswer(c *knowledge.Country, ci *cites, fs []knowledge.Fact, none string) (string, []string) {
+func factsAnswer(ci *cites, fs []knowledge.Fact, none string) (string, []string) {
 	if len(fs) == 0 {
 		return none, nil
 	}
@@ -181,11 +181,7 @@ func (b *Bot) numbersAnswer(c *knowledge.Country, ci *cites) (string, []string) 
 	}
 	items = append(items, ci.facts(c.Numbers)...)
 	if len(counts) == 0 {
-		lead := fmt.Sprintf("No count of people sent to %s is on record as of %s.", c.Name, b.asOf)
-		if len(items) > 0 {
-			return lead, items
-		}
-		return lead, nil
+		return fmt.Sprintf("No count of people sent to %s is on record as of %s.", c.Name, b.asOf), items
 	}
 	var parts []string
 	seen := map[int]bool{}
@@ -194,7 +190,7 @@ func (b *Bot) numbersAnswer(c *knowledge.Country, ci *cites) (string, []string) 
 			continue
 		}
 		seen[n.Count] = true
-		parts = append(parts, countPhrase(n, b.outletOf(n.Sources))+ci.add(n.Sources))
+		parts = append(parts, b.citedCount(n, ci))
 	}
 	lead := "People sent to " + c.Name + ": " + parts[0]
 	if len(parts) > 1 {
@@ -205,19 +201,17 @@ func (b *Bot) numbersAnswer(c *knowledge.Country, ci *cites) (string, []string) 
 	return lead + ".", items
 }
 
-// countPhrase says one count: "at least 19 by 2026-03 (AFP)".
-func countPhrase(n knowledge.Count, outlet string) string {
+// citedCount says one count with its outlet, caveat and citations, and
+// collects its sources in ci: "at least 19 by 2026-03 (AFP) [S4]".
+func (b *Bot) citedCount(n knowledge.Count, ci *cites) string {
 	s := number(n.Count, n.AtLeast)
 	if n.AsOf.Known() {
 		s += " by " + n.AsOf.String()
 	}
-	if outlet != "" {
+	if outlet := b.outletOf(n.Sources); outlet != "" {
 		s += " (" + outlet + ")"
 	}
-	if l := n.Caveat.Label(); l != "" {
-		s += " (" + l + ")"
-	}
-	return s
+	return withCaveat(s, n.Caveat) + ci.add(n.Sources)
 }
 
 // outletOf names the outlet of the first of a fact's sources, as a
@@ -258,7 +252,7 @@ func (b *Bot) peopleAnswer(c *knowledge.Country, ci *cites) (string, []string) {
 	default:
 		lead = fmt.Sprintf("The nationalities of people sent to %s are not on record as of %s.", c.Name, b.asOf)
 		if n, ok := bestCount(c); ok {
-			lead += " People sent there: " + countPhrase(n, b.outletOf(n.Sources)) + ci.add(n.Sources) + "."
+			lead += " People sent there: " + b.citedCount(n, ci) + "."
 		}
 	}
 	return lead, ci.facts(c.Accepts)
@@ -297,7 +291,7 @@ func (b *Bot) datesAnswer(c *knowledge.Country, ci *cites) (string, []string) {
 // eventWhen says an event's date as the event's own or as its report's.
 func eventWhen(e knowledge.Event) string {
 	if e.Reported {
-		return "(reported on " + e.Date.String() + ")"
+		return "(" + eventDate(e) + ")"
 	}
 	if !e.Date.Known() {
 		return "(date unknown)"

@@ -17,13 +17,13 @@ func (b *Bot) from(arg string) Reply {
 		return b.help("from needs a nationality or a country, e.g. from cuba.")
 	}
 	code, ok := b.store.Nationality(arg)
-	if !ok || code == "US" {
+	if !ok || code == deporter {
 		m := b.store.Resolve(arg)
 		r := b.notFound(arg, m.Suggestions)
 		r.Summary = fmt.Sprintf("%q is not a nationality or a country other than the US. Try a country name (from cuba) or a nationality (from venezuelans).", clip(arg, 60))
 		return r
 	}
-	return b.memo.get("from:"+code+"::", func() Reply { return b.fromFiltered(code, Filter{}) })
+	return b.fromAnswer(code, Filter{})
 }
 
 // fromFiltered lists the countries that received, or agreed to take,
@@ -46,7 +46,11 @@ func (b *Bot) fromFiltered(code string, f Filter) Reply {
 		r.Summary = fmt.Sprintf("No country%s on record is reported to have received, or agreed to take, people from %s as of %s.", where, name, b.asOf)
 		return r
 	}
-	r.Summary = "received: people of this nationality were sent there; agreed: the country agreed to take them (by name or as part of a named group), with the date of that arrangement."
+	// Each line shows the country's headline status (Result.Status) in
+	// brackets, which may be further on than the stage reached for this
+	// nationality (Result.Stage): Mexico received people, but only agreed
+	// to take Cubans.
+	r.Summary = "In brackets: each country's headline status, the furthest stage it reached for any nationality. After it, what is on record for this nationality: received (people of it were sent there) or agreed (the country agreed to take them, by name or as part of a named group), with the date."
 	ci := newCites(b.store)
 	for _, h := range hits {
 		res := countryResult(h.Country)
@@ -88,8 +92,9 @@ func (b *Bot) fromFiltered(code string, f Filter) Reply {
 	return r
 }
 
-// onDate says when, as precisely as known: "on 2025-07-29", "in
-// 2025-08", "in 2023", "mid-August 2025".
+// onDate says when, as precisely as known: "on 2025-07-29", "in August
+// 2025", "in 2023"; an approximate date in brackets, as the data says it:
+// "(mid-August 2025)", "(about 2025-08)".
 func onDate(d knowledge.Date) string {
 	switch {
 	case d.Approximate:

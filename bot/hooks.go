@@ -17,12 +17,6 @@ const (
 	OutcomePanic       Outcome = "panic"        // answering panicked; an apology was sent
 )
 
-// Outcomes lists every outcome, for tests and for metrics that want to
-// show zero counts.
-func Outcomes() []Outcome {
-	return []Outcome{OutcomeOK, OutcomeNotFound, OutcomeBadInput, OutcomeRateLimited, OutcomeError, OutcomePanic}
-}
-
 // OutcomeOf classifies a reply.
 func OutcomeOf(r Reply) Outcome {
 	switch r.Kind {

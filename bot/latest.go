@@ -38,8 +38,9 @@ func (b *Bot) latest(arg string) Reply {
 	return b.notFound(arg, m.Suggestions)
 }
 
-// since answers "since 2026-01-01", and "since February 2026" as well.
-func (b *Bot) since(arg string) Reply {
+// since answers "since 2026-01-01", and "since February 2026" as well
+// (a month without a year is the last one up to now).
+func (b *Bot) since(arg string, now time.Time) Reply {
 	if day, ok := parseDay(arg); ok {
 		return b.eventsIn(window{from: day, said: "since " + day.Format("2006-01-02")})
 	}
@@ -48,7 +49,7 @@ func (b *Bot) since(arg string) Reply {
 	}
 	words := strings.Fields(knowledge.Fold("since " + arg))
 	hits := b.lex.scan(words, make([]bool, len(words)))
-	if w, ok := b.timeWindow(words, hits, make([]bool, len(words))); ok {
+	if w, ok := b.timeWindow(words, hits, make([]bool, len(words)), now); ok {
 		return b.eventsIn(w)
 	}
 	return b.help(fmt.Sprintf("since needs a date, e.g. since 2026-01-01 or since February 2026; %q is not one.", clip(arg, 40)))

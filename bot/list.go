@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 )
@@ -18,11 +19,11 @@ const (
 
 // list answers the list command: its words name a region, a status or
 // both, in any order ("list caribbean signed").
-func (b *Bot) list(arg string) Reply {
+func (b *Bot) list(arg string, now time.Time) Reply {
 	f, bad := b.listFilter(arg)
 	if bad != "" {
 		// Words around the filter: "list of countries that said no".
-		if rq := b.understand(arg); (rq.region != "" || rq.status != "") && len(rq.unknown) == 0 && rq.country == "" {
+		if rq := b.understand(arg, now); (rq.region != "" || rq.status != "") && len(rq.unknown) == 0 && rq.country == "" {
 			f, bad = Filter{Region: rq.region, Status: rq.status}, ""
 		}
 	}
@@ -30,7 +31,7 @@ func (b *Bot) list(arg string) Reply {
 		return b.help(fmt.Sprintf("list takes a status (%s), a region (%s), or one of each; %q is neither.",
 			strings.Join(statusWordsOf(), ", "), strings.Join(b.regionNames(), ", "), clip(bad, 40)))
 	}
-	return b.memo.get("list:"+f.Region+":"+f.Status+":", func() Reply { return b.filtered(f, knowledge.AspectNone) })
+	return b.listAnswer(f, knowledge.AspectNone)
 }
 
 // listFilter reads list's words. It returns the first word it does not

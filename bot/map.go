@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/agreementbot/agreementbot/internal/worldmap"
 	"github.com/agreementbot/agreementbot/knowledge"
@@ -40,8 +41,8 @@ func (m mapRequest) name() string {
 }
 
 // mapCommand answers "map", "map received", "map africa", "map uganda".
-func (b *Bot) mapCommand(arg string) Reply {
-	m, bad := b.mapFilter(arg)
+func (b *Bot) mapCommand(arg string, now time.Time) Reply {
+	m, bad := b.mapFilter(arg, now)
 	if bad != "" {
 		return b.help(fmt.Sprintf("map takes a status (%s), a region (%s) or a country; %q is none of them.",
 			strings.Join(statusWordsOf(), ", "), strings.Join(b.regionNames(), ", "), clip(bad, 40)))
@@ -50,7 +51,7 @@ func (b *Bot) mapCommand(arg string) Reply {
 }
 
 // mapFilter reads map's words: a region and a status, or a country.
-func (b *Bot) mapFilter(arg string) (mapRequest, string) {
+func (b *Bot) mapFilter(arg string, now time.Time) (mapRequest, string) {
 	arg = strings.TrimSpace(arg)
 	if arg == "" {
 		return mapRequest{}, ""
@@ -59,7 +60,7 @@ func (b *Bot) mapFilter(arg string) (mapRequest, string) {
 		return mapRequest{filter: f}, ""
 	}
 	// Words around them: "de los países que recibieron", "of africa".
-	rq := b.understand(arg)
+	rq := b.understand(arg, now)
 	switch {
 	case rq.country != "" && len(rq.others) == 0:
 		return mapRequest{highlight: rq.country}, ""
@@ -74,7 +75,7 @@ func (b *Bot) mapFilter(arg string) (mapRequest, string) {
 // drawMap returns the map answer, drawing it the first time.
 func (b *Bot) drawMap(m mapRequest) Reply {
 	key := "map:" + m.name()
-	return b.memo.get(key, func() Reply { return b.renderMap(m) })
+	return b.memoized(key, func() Reply { return b.renderMap(m) })
 }
 
 // RenderedMap returns the PNG of a map this bot has already drawn for its

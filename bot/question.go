@@ -8,26 +8,29 @@ package bot
 import (
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/agreementbot/agreementbot/knowledge"
 )
 
-// question answers a query that does not start with a command word.
-func (b *Bot) question(text string) Reply {
+// deporter is the code of the deporting country: never a country asked
+// about, nor a nationality of people sent from it.
+const deporter = "US"
+
+// question answers a query that does not start with a command word, at
+// now (UTC).
+func (b *Bot) question(text string, now time.Time) Reply {
 	// A name typed alone: a country in any language ("Ouganda"), or a
 	// topic's own name or alias ("money", "payments", "court").
 	if m, ok := b.store.Named(text); ok {
-		if m.Kind == knowledge.MatchCountry {
-			return b.card(m.Country)
-		}
-		if m.Code != "US" {
-			return b.noAgreement(m.Code, m.Name)
+		if r, ok := b.matched(m); ok {
+			return r
 		}
 	}
 	if t := b.store.TopicNamed(text); t != nil {
-		return b.topicAnswer(t.ID)
+		return b.topic(t)
 	}
-	rq := b.understand(text)
+	rq := b.understand(text, now)
 	f := Filter{Region: rq.region, Status: rq.status}
 	switch {
 	case rq.cmd == cmdHelp:
@@ -41,19 +44,18 @@ func (b *Bot) question(text string) Reply {
 	case rq.country != "":
 		return b.aboutCountry(rq)
 	case rq.nationality != "":
-		return b.memo.get("from:"+rq.nationality+":"+f.Region+":"+f.Status, func() Reply { return b.fromFiltered(rq.nationality, f) })
+		return b.fromAnswer(rq.nationality, f)
 	case rq.topic != "" && !rq.many && !rq.most && f == (Filter{}):
 		return b.topicAnswer(rq.topic)
 	case rq.most:
-		return b.memo.get("ranking:"+f.Region+":"+f.Status, func() Reply { return b.ranking(f) })
+		return b.rankingAnswer(f)
 	case rq.total || rq.aspect == knowledge.AspectNumbers && !rq.many && f == (Filter{}):
-		return b.memo.get("totals", b.totals)
+		return b.totalsAnswer()
 	case rq.many || rq.region != "" || f.Status != "" && len(rq.unknown) == 0:
 		if f.Status == "" && (rq.aspect == knowledge.AspectMoney) {
 			f.Status = knowledge.FilterPaid
 		}
-		a := listAspect(rq.aspect)
-		return b.memo.get("list:"+f.Region+":"+f.Status+":"+string(a), func() Reply { return b.filtered(f, a) })
+		return b.listAnswer(f, listAspect(rq.aspect))
 	case rq.window.set():
 		return b.eventsIn(rq.window)
 	case rq.newWords:
@@ -86,7 +88,7 @@ func (b *Bot) aboutCountry(rq request) Reply {
 	}
 	var r Reply
 	if a := rq.aspect; a != knowledge.AspectNone {
-		r = b.memo.get("focused:"+c.Code+":"+string(a), func() Reply { return b.focused(c, a) })
+		r = b.focusedAnswer(c, a)
 	} else {
 		r = b.card(c)
 	}
@@ -108,6 +110,25 @@ func (b *Bot) topicAnswer(id string) Reply {
 	return b.notFound(id, nil)
 }
 
+// matched answers a name the store matched: a country's card, "nothing
+// on record" for a country without one, a topic's card. The deporting
+// country, and no match, are no answer.
+func (b *Bot) matched(m knowledge.Match) (Reply, bool) {
+	switch m.Kind {
+	case knowledge.MatchCountry:
+		if m.Code != deporter {
+			return b.card(m.Country), true
+		}
+	case knowledge.MatchNoData:
+		if m.Code != deporter {
+			return b.noAgreement(m.Code, m.Name), true
+		}
+	case knowledge.MatchTopic:
+		return b.topic(m.Topic), true
+	}
+	return Reply{}, false
+}
+
 // fallback answers what was not understood: a name typed alone (a topic's
 // alias, a typo the store's rule accepts), then a search of every fact,
 // then "not found" with suggestions and the best search hits.
@@ -115,17 +136,8 @@ func (b *Bot) fallback(text string, rq request) Reply {
 	m := b.store.Resolve(text)
 	short := len(strings.Fields(text)) <= 3
 	if !m.Typo || short {
-		switch m.Kind {
-		case knowledge.MatchCountry:
-			if m.Code != "US" {
-				return b.card(m.Country)
-			}
-		case knowledge.MatchNoData:
-			if m.Code != "US" {
-				return b.noAgreement(m.Code, m.Name)
-			}
-		case knowledge.MatchTopic:
-			return b.topic(m.Topic)
+		if r, ok := b.matched(m); ok {
+			return r
 		}
 	}
 	// Search the words not understood. With none, nothing in the question
@@ -135,8 +147,8 @@ func (b *Bot) fallback(text string, rq request) Reply {
 		return b.help(fmt.Sprintf("I could not tell which country or topic %q is about.", clip(text, 80)))
 	}
 	var hits Reply
-	if len(knowledge.SearchTerms(terms)) > 0 && len(b.store.Search(terms)) > 0 {
-		hits = b.search(terms)
+	if found := b.store.Search(terms); len(found) > 0 {
+		hits = b.searchResults(terms, found)
 	}
 	if len(m.Suggestions) == 0 && hits.Kind == KindSearch {
 		hits.Notice = fmt.Sprintf("No country or topic is called %q; these facts mention it.", clip(terms, 80))

@@ -64,12 +64,12 @@ type Query struct {
 	Usage []string
 }
 
-// Reply is a platform-neutral answer. Replies may share their slices with
-// the bot's memo of answers: treat a Reply as read-only.
-//
 // Reply is a platform-neutral answer. Renderers (plain text here, Block Kit in
 // bot/slack, embeds in bot/discord) need nothing more than this. Every string
 // in it is plain text without markup: renderers escape it for their platform.
+//
+// Replies may share their slices with the bot's memo of answers: treat a
+// Reply as read-only.
 type Reply struct {
 	Kind       Kind
 	Query      string // the query text, as typed

@@ -20,7 +20,11 @@ func (b *Bot) search(arg string) Reply {
 	if len(knowledge.SearchTerms(arg)) == 0 {
 		return b.help(fmt.Sprintf("%q has only very common words; search for something more specific.", clip(arg, 60)))
 	}
-	hits := b.store.Search(arg)
+	return b.searchResults(arg, b.store.Search(arg))
+}
+
+// searchResults is the answer to a search for arg that found hits.
+func (b *Bot) searchResults(arg string, hits []knowledge.SearchHit) Reply {
 	r := Reply{Kind: KindSearch, Title: fmt.Sprintf("Search: %s (%d found)", clip(arg, 80), len(hits)), Key: keySearch(arg)}
 	if len(hits) == 0 {
 		r.Summary = "No fact contains all of those words. Try fewer or other words, or a country name."

@@ -31,10 +31,15 @@ func (b *Bot) sources(arg string) Reply {
 	default:
 		return b.notFound(arg, m.Suggestions)
 	}
-	r := Reply{Kind: KindSources, Title: "Sources: " + card.Title, Sources: card.Sources, Country: card.Country}
+	return sourcesReply(card, fmt.Sprintf("%d sources. Outlet, title, date and a link for each; reposts name the host they were read on.", len(card.Sources)))
+}
+
+// sourcesReply is a card's sources, under summary. A country's have pages
+// of their own (keySources), not the card's.
+func sourcesReply(card Reply, summary string) Reply {
+	r := Reply{Kind: KindSources, Title: "Sources: " + card.Title, Summary: summary, Sources: card.Sources, Country: card.Country}
 	if card.Country != nil {
 		r.Key = keySources(card.Country.Code)
 	}
-	r.Summary = fmt.Sprintf("%d sources. Outlet, title, date and a link for each; reposts name the host they were read on.", len(card.Sources))
 	return r
 }

@@ -41,7 +41,7 @@ func (b *Bot) countResult(res Result, n knowledge.Count, ci *cites) Result {
 	if n.AsOf.Known() {
 		res.Date, res.DateISO = n.AsOf.String(), n.AsOf.ISO()
 	}
-	res.Event = countPhrase(n, b.outletOf(n.Sources)) + ci.add(n.Sources)
+	res.Event = b.citedCount(n, ci)
 	return res
 }
 
@@ -72,7 +72,7 @@ func (b *Bot) ranking(f Filter) Reply {
 	ci := newCites(b.store)
 	top := rs[0]
 	r.Summary = fmt.Sprintf("%s has the largest reported count: %s. Counts are as each source gave them, at different dates; \"at least\" marks a floor.",
-		top.c.Name, countPhrase(top.n, b.outletOf(top.n.Sources))+ci.add(top.n.Sources))
+		top.c.Name, b.citedCount(top.n, ci))
 	for _, x := range rs {
 		r.Results = append(r.Results, b.countResult(countryResult(x.c), x.n, ci))
 	}
@@ -84,7 +84,7 @@ func (b *Bot) ranking(f Filter) Reply {
 // reported total of people with its scope and source, then the sum of the
 // country counts on record, labelled as agreementbot's own arithmetic.
 func (b *Bot) totals() Reply {
-	r := Reply{Kind: KindTotals, Aspect: knowledge.AspectNumbers, Title: "How many people were sent to third countries", Key: "t/"}
+	r := Reply{Kind: KindTotals, Aspect: knowledge.AspectNumbers, Title: "How many people were sent to third countries"}
 	ci := newCites(b.store)
 	totals := b.reportedTotals(knowledge.TotalPeople)
 	var parts []string

@@ -163,8 +163,9 @@ func (lx *lexicon) scan(words []string, taken []bool) []hit {
 	return hits
 }
 
-// understand reads a question that does not start with a command word.
-func (b *Bot) understand(text string) request {
+// understand reads a question that does not start with a command word;
+// its words of time are read at now, a UTC time.
+func (b *Bot) understand(text string, now time.Time) request {
 	rq := request{cmd: cmdLookup}
 	words := strings.Fields(knowledge.Fold(text))
 	if len(words) == 0 {
@@ -187,7 +188,6 @@ func (b *Bot) understand(text string) request {
 	// "central african republic" (a longer name) is never Africa.
 	countries := b.store.CountriesIn(words)
 	hits := b.scanAround(words, countries)
-	var fromTargets []knowledge.Span
 	for _, h := range hits {
 		mark(h.start, h.end)
 	}
@@ -201,15 +201,12 @@ func (b *Bot) understand(text string) request {
 
 	// "from X": a nationality or a country other than the US. "from the
 	// US" and "from other countries" are not from questions.
-	for _, sp := range countries {
+	for i, sp := range countries {
 		if isFromTarget(words, hits, sp.Start) {
-			fromTargets = append(fromTargets, sp)
+			rq.nationality = sp.Code
+			countries = slices.Delete(countries, i, i+1)
+			break
 		}
-	}
-	for _, sp := range fromTargets {
-		rq.nationality = sp.Code
-		countries = slices.DeleteFunc(countries, func(c knowledge.Span) bool { return c == sp })
-		break
 	}
 	if rq.nationality == "" && len(nats) > 0 {
 		rq.nationality = nats[0].Code
@@ -240,15 +237,15 @@ func (b *Bot) understand(text string) request {
 					rq.topic = p.name
 				}
 			case catThisWeek:
-				rq.window = lastDays(b.opts.Now(), 7, "this week")
+				rq.window = lastDays(now, 7, "this week")
 			case catThisMonth:
-				rq.window = lastDays(b.opts.Now(), 30, "in the last 30 days")
+				rq.window = lastDays(now, 30, "in the last 30 days")
 			case catNew:
 				rq.newWords = true
 			}
 		}
 	}
-	if w, ok := b.timeWindow(words, hits, taken); ok {
+	if w, ok := b.timeWindow(words, hits, taken, now); ok {
 		rq.window = w
 	}
 
@@ -276,7 +273,7 @@ func (b *Bot) understand(text string) request {
 		}
 		switch m.Kind {
 		case knowledge.MatchCountry, knowledge.MatchNoData:
-			if m.Code != "US" {
+			if m.Code != deporter {
 				rq.country = m.Code
 				rest = nil
 			}
@@ -378,7 +375,7 @@ func maskWords(words []string, taken []bool) []string {
 // 2025", "en enero de 2026": a month or a year counts only right after a
 // since or in word, or a month right before a year, so "may" in a sentence
 // is not May.
-func (b *Bot) timeWindow(words []string, hits []hit, taken []bool) (window, bool) {
+func (b *Bot) timeWindow(words []string, hits []hit, taken []bool, now time.Time) (window, bool) {
 	after := func(i int) (open, ok bool) {
 		for _, h := range hits {
 			if h.end == i {
@@ -417,20 +414,21 @@ func (b *Bot) timeWindow(words []string, hits []hit, taken []bool) (window, bool
 		if y != 0 {
 			taken[next] = true
 		}
-		return monthWindow(b.opts.Now(), y, m, open), true
+		return monthWindow(now, y, m, open), true
 	}
 	for i := range words {
 		if y := year(i); y != 0 {
 			if open, prep := after(i); prep {
 				taken[i] = true
-				return monthWindow(b.opts.Now(), y, 0, open), true
+				return monthWindow(now, y, 0, open), true
 			}
 		}
 	}
 	return window{}, false
 }
 
-// lastDays is the window of the n days up to now.
+// lastDays is the window of the n days up to now, by now's date: UTC's,
+// as Handle gives it.
 func lastDays(now time.Time, n int, said string) window {
 	until := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC).AddDate(0, 0, 1)
 	return window{from: until.AddDate(0, 0, -n), until: until, said: said}
