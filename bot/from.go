@@ -50,7 +50,7 @@ func (b *Bot) fromFiltered(code string, f Filter) Reply {
 	// brackets, which may be further on than the stage reached for this
 	// nationality (Result.Stage): Mexico received people, but only agreed
 	// to take Cubans.
-	r.Summary = "In brackets: each country's headline status, the furthest stage it reached for any nationality. After it, what is on record for this nationality: received (people of it were sent there) or agreed (the country agreed to take them, by name or as part of a named group), with the date."
+	r.Summary = "In brackets: each country's headline status. After it, for this nationality: received (people of it were sent there) or agreed (the country agreed to take them, by name or as part of a named group), with the date."
 	ci := newCites(b.store)
 	for _, h := range hits {
 		res := countryResult(h.Country)
