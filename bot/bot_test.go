@@ -640,3 +640,33 @@ func TestFromLegendSaysWhatTheBracketsAre(t *testing.T) {
 		t.Errorf("the legend does not say the brackets are the headline status: %q", r.Summary)
 	}
 }
+
+// TestMoneyLeadDoesNotContradictItsFacts: a country with no payment on
+// record but facts that mention money ("the US paid the costs") must not
+// lead with "No payment".
+func TestMoneyLeadDoesNotContradictItsFacts(t *testing.T) {
+	r := ask("did costa rica get paid")
+	if r.Aspect != knowledge.AspectMoney || len(r.Fields) < 2 {
+		t.Fatalf("did costa rica get paid: aspect %q, %d fields; want money facts on record", r.Aspect, len(r.Fields))
+	}
+	if strings.HasPrefix(r.Summary, "No payment") || !strings.HasPrefix(r.Summary, "No amount paid to Costa Rica") {
+		t.Errorf("lead %q contradicts the facts below it: %q", r.Summary, r.Fields[0].Items)
+	}
+	if r := ask("did france get paid"); strings.Contains(r.Summary, "below") {
+		t.Errorf("no facts, yet the lead points below: %q", r.Summary)
+	}
+}
+
+// TestTotalsRowsShowTheirFigures: every row of the totals, the computed sum
+// included, states its figure.
+func TestTotalsRowsShowTheirFigures(t *testing.T) {
+	r := ask("how many people were deported to third countries in total")
+	if r.Kind != bot.KindTotals || len(r.Results) < 2 {
+		t.Fatalf("kind %q with %d rows, want totals", r.Kind, len(r.Results))
+	}
+	for _, res := range r.Results {
+		if !strings.Contains(strings.ReplaceAll(res.Event, ",", ""), strconv.Itoa(res.Count)) {
+			t.Errorf("row %q does not state its figure %d: %q", res.Name, res.Count, res.Event)
+		}
+	}
+}

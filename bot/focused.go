@@ -112,7 +112,11 @@ func (b *Bot) moneyAnswer(c *knowledge.Country, ci *cites) (string, []string) {
 				items = append(items, ci.fact(f))
 			}
 		}
-		return fmt.Sprintf("No payment to %s is on record as of %s.", c.Name, b.asOf), items
+		if len(items) > 0 {
+			// "No payment" above "the US paid the costs" would contradict it.
+			return fmt.Sprintf("No amount paid to %s is on record as of %s; what the facts say about money is below.", c.Name, b.asOf), items
+		}
+		return fmt.Sprintf("No payment to %s is on record as of %s.", c.Name, b.asOf), nil
 	}
 	amounts := map[string]bool{}
 	for _, p := range c.Payments {

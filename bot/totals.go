@@ -100,7 +100,8 @@ func (b *Bot) totals() Reply {
 			n++
 		}
 	}
-	r.Results = append(r.Results, Result{Name: "Sum of the country counts on record (computed by agreementbot)", Count: sum, HasCount: true, AtLeast: floor})
+	r.Results = append(r.Results, Result{Name: "Sum of the country counts on record (computed by agreementbot)", Count: sum, HasCount: true, AtLeast: floor,
+		Event: fmt.Sprintf("%s, from %d countries", number(sum, floor), n)})
 	if len(parts) == 0 {
 		r.Summary = "No reported total of people is on record."
 	} else {
