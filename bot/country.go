@@ -159,40 +159,18 @@ func (b *Bot) highlights(c *knowledge.Country) ([]string, []Source) {
 	return hs, srcs
 }
 
-// firstSentence is a text's first sentence, or the text cut at about 200
-// characters. A full stop ends a sentence only when it ends a word that is
-// not an abbreviation ("U.S.C.", "Sen.", "Sept.") and a capital follows.
+// firstSentence is a text's first sentence (see knowledge.SentenceEnd),
+// or the text cut at about 200 characters.
 func firstSentence(s string) string {
 	for i := 0; i < len(s) && i < 240; i++ {
-		if s[i] != '.' || i+2 >= len(s) || s[i+1] != ' ' || !isUpper(s[i+2]) {
-			continue
+		if knowledge.SentenceEnd(s, i) {
+			return s[:i+1]
 		}
-		word := s[strings.LastIndexByte(s[:i], ' ')+1 : i]
-		if abbreviation(word) {
-			continue
-		}
-		return s[:i+1]
 	}
 	if len(s) <= 240 {
 		return s
 	}
 	return clip(s, 220)
-}
-
-func isUpper(c byte) bool { return c >= 'A' && c <= 'Z' }
-
-// abbreviation reports whether a word before a full stop is an
-// abbreviation rather than the end of a sentence.
-func abbreviation(w string) bool {
-	if strings.Contains(w, ".") || len(w) == 1 {
-		return true // U.S.C, initials
-	}
-	switch w {
-	case "Sen", "Rep", "Gen", "Dr", "Mr", "Mrs", "Ms", "Jr", "St", "No", "Vol", "Gov", "Lt", "Col", "Capt",
-		"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "approx":
-		return true
-	}
-	return false
 }
 
 func dedup(ss []string) []string {

@@ -251,15 +251,8 @@ func sentences(memo stems, texts []string) []sentence {
 func splitSentences(t string) []string {
 	var out []string
 	start := 0
-	for i := 0; i < len(t)-1; i++ {
-		if (t[i] == '.' || t[i] == '?' || t[i] == '!') && t[i+1] == ' ' && i+2 < len(t) && t[i+2] >= 'A' && t[i+2] <= 'Z' {
-			// "U.S. Army" and "St. Lucia" are not sentence ends.
-			if i >= 1 && (t[i-1] >= 'A' && t[i-1] <= 'Z') && (i < 2 || t[i-2] == ' ' || t[i-2] == '.') {
-				continue
-			}
-			if i >= 2 && t[i-2:i] == "St" || i >= 2 && t[i-2:i] == "Mr" || i >= 2 && t[i-2:i] == "Dr" || i >= 2 && t[i-2:i] == "No" {
-				continue
-			}
+	for i := range len(t) {
+		if SentenceEnd(t, i) {
 			out = append(out, strings.TrimSpace(t[start:i+1]))
 			start = i + 2
 		}
@@ -268,6 +261,36 @@ func splitSentences(t string) []string {
 		out = append(out, rest)
 	}
 	return out
+}
+
+// SentenceEnd reports whether t[i] ends a sentence: a full stop, question
+// mark or exclamation mark followed by a space and a capital, after a word
+// that is not an abbreviation ("U.S.", "Sen.", "Sept.", "St. Lucia").
+func SentenceEnd(t string, i int) bool {
+	if i+2 >= len(t) || t[i+1] != ' ' || t[i+2] < 'A' || t[i+2] > 'Z' {
+		return false
+	}
+	switch t[i] {
+	case '?', '!':
+		return true
+	case '.':
+		return !abbreviation(t[strings.LastIndexByte(t[:i], ' ')+1 : i])
+	}
+	return false
+}
+
+// abbreviation reports whether a word before a full stop is an
+// abbreviation rather than the end of a sentence.
+func abbreviation(w string) bool {
+	if strings.Contains(w, ".") || len(w) == 1 && w[0] >= 'A' && w[0] <= 'Z' {
+		return true // U.S.C, initials
+	}
+	switch w {
+	case "Sen", "Rep", "Gen", "Dr", "Mr", "Mrs", "Ms", "Jr", "St", "No", "Vol", "Gov", "Lt", "Col", "Capt",
+		"Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec", "vs", "approx":
+		return true
+	}
+	return false
 }
 
 // SearchTerms returns the stemmed words of a search query, without stop

@@ -470,3 +470,31 @@ func TestSince(t *testing.T) {
 		t.Errorf("Since(2030-01-01) = %d events, want none", len(got))
 	}
 }
+
+// TestSentenceEnd: the one sentence rule that search snippets and the
+// bot's highlights share.
+func TestSentenceEnd(t *testing.T) {
+	for _, c := range []struct {
+		text string
+		want string // the first sentence
+	}{
+		{"Sen. Jeanne Shaheen released it. It found more.", "Sen. Jeanne Shaheen released it."},
+		{"Under 8 U.S.C. § 1231 the US may. Then more.", "Under 8 U.S.C. § 1231 the US may."},
+		{"He flew to St. Lucia on Sept. 3. Then home.", "He flew to St. Lucia on Sept. 3."},
+		{"The U.S. Army said so. Then more.", "The U.S. Army said so."},
+		{"Was it legal? Nobody knows.", "Was it legal?"},
+		{"It was 5.1 million. Then more.", "It was 5.1 million."},
+		{"no capital follows. then lower case", "no capital follows. then lower case"},
+	} {
+		got := c.text
+		for i := range len(c.text) {
+			if knowledge.SentenceEnd(c.text, i) {
+				got = c.text[:i+1]
+				break
+			}
+		}
+		if got != c.want {
+			t.Errorf("first sentence of %q = %q, want %q", c.text, got, c.want)
+		}
+	}
+}
