@@ -1150,27 +1150,7 @@ func plainText(s string, oneLine bool) bool {
 			return false
 		}
 	}
-	return utf8.ValidString(s) && !hasBidi(s)
-}
-
-// hasBidi reports whether valid UTF-8 s holds a bidirectional control
-// (bot.IsBidiControl), by their encodings: U+061C is D8 9C, U+200E and
-// U+200F are E2 80 8E and 8F, U+202A to U+202E are E2 80 AA to AE, U+2066
-// to U+2069 are E2 81 A6 to A9. It scans bytes, which is much faster than
-// decoding every rune of text that has none, as most has.
-func hasBidi(s string) bool {
-	for i := strings.IndexByte(s, 0xe2); i >= 0 && i+2 < len(s); {
-		b1, b2 := s[i+1], s[i+2]
-		if b1 == 0x80 && (b2 == 0x8e || b2 == 0x8f || b2 >= 0xaa && b2 <= 0xae) || b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9 {
-			return true
-		}
-		j := strings.IndexByte(s[i+1:], 0xe2)
-		if j < 0 {
-			break
-		}
-		i += 1 + j
-	}
-	return strings.Contains(s, "\u061c")
+	return utf8.ValidString(s) && !bot.HasBidi(s)
 }
 
 // runes is the number of characters in s.
@@ -1212,7 +1192,7 @@ func link(rawURL, label string) string {
 // would end or split Slack's <url|label> syntax, nor bidirectional
 // controls, and escapes their &.
 func safeURL(s string) (string, bool) {
-	if s == "" || len(s) > 2000 || hasBidi(s) {
+	if s == "" || len(s) > 2000 || bot.HasBidi(s) {
 		// A bidirectional control in an address is a disguise, not a
 		// typo: no link, rather than a link elsewhere.
 		return "", false
