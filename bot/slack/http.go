@@ -56,7 +56,7 @@ func NewHTTPHandler(cfg Config, h bot.Handler) http.Handler {
 		hooks:    cfg.Hooks,
 		h:        h,
 		seen:     newSeenSet(dedupSize, dedupTTL, cfg.Now),
-		sampler:  newSampler(cfg.Now),
+		sampler:  bot.NewSampler(cfg.Now),
 		slots:    make(chan struct{}, cfg.MaxPendingAnswers),
 		answerer: newAnswerer(cfg, newAPI(cfg), h),
 		rendered: bot.NewCache[[]byte](renderedAnswers),
@@ -76,7 +76,7 @@ type httpHandler struct {
 	hooks    Hooks
 	h        bot.Handler
 	seen     *seenSet
-	sampler  *sampler
+	sampler  *bot.Sampler
 	answerer *answerer
 	wg       sync.WaitGroup
 	slots    chan struct{}      // one per event answer in flight (MaxPendingAnswers)
@@ -145,7 +145,7 @@ func (s *httpHandler) serve(w http.ResponseWriter, r *http.Request, contentType 
 	if r.URL.Path == CommandsPath && isSSLCheck(body) {
 		// Slack checks the certificate with ssl_check=1: a bare 200, nothing else.
 		w.WriteHeader(http.StatusOK)
-		if ok, suppressed := s.sampler.allow("ssl_check"); ok {
+		if ok, suppressed := s.sampler.Allow("ssl_check"); ok {
 			s.log.Info("slack: ssl_check answered", "suppressed", suppressed)
 		}
 		return
@@ -210,7 +210,7 @@ func verify(h http.Header, body []byte, secret string) string {
 // excerpts.
 func (s *httpHandler) reject(w http.ResponseWriter, r *http.Request, rej rejection) {
 	w.WriteHeader(rej.status)
-	ok, suppressed := s.sampler.allow(rej.reason)
+	ok, suppressed := s.sampler.Allow(rej.reason)
 	if !ok {
 		return
 	}
