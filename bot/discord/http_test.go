@@ -416,7 +416,8 @@ func TestHTTPRejectLog(t *testing.T) {
 	now := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
 	var failures atomic.Int32
 	s := newSigner(t)
-	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), Logger: logs.Logger(), Now: func() time.Time { return now },
+	clock := func() time.Time { return now }
+	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), Logger: logs.LoggerAt(clock), Now: clock,
 		Hooks: Hooks{SignatureFailure: func() { failures.Add(1) }}}, stubHandler, nil)
 	if err != nil {
 		t.Fatal(err)
