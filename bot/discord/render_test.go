@@ -726,14 +726,14 @@ func checkRendered(t *testing.T, r bot.Reply, data *discordgo.InteractionRespons
 	checkLimits(t, data)
 	e := data.Embeds[0]
 	switch {
-	case isShortCard(r):
+	case r.ShortCard():
 		if n := visibleWidth(e); n > shortBudget {
 			t.Errorf("short card of %d visible characters, over %d", n, shortBudget)
 		}
 		if len(e.Fields) != 0 {
 			t.Errorf("short card with %d fields", len(e.Fields))
 		}
-	case isPaged(r):
+	case r.Paged():
 		p, _ := pageOf(r)
 		n, shown := len(r.Results), len(p.Results)
 		if r.Kind == bot.KindSources {
@@ -777,7 +777,7 @@ func TestRenderStore(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			data := Render(r)
 			checkRendered(t, r, data)
-			if isShortCard(r) {
+			if r.ShortCard() {
 				cardWidths[r.Key] = visibleWidth(data.Embeds[0])
 			}
 		})

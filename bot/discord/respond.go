@@ -131,7 +131,7 @@ func (rs *responder) respond(ctx context.Context, i *discordgo.Interaction) (res
 // ephemeral one, so that it may be updated in place.
 func turnsOwnPage(i *discordgo.Interaction, r bot.Reply) bool {
 	return i.Message != nil && i.Message.Flags&discordgo.MessageFlagsEphemeral != 0 &&
-		r.Page > 0 && !r.Full && isPaged(r)
+		r.Page > 0 && r.Paged()
 }
 
 // answer returns the JSON body of the response to i, and the kind of

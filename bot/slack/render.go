@@ -298,17 +298,12 @@ const (
 )
 
 // formOf chooses the form of r: the short form unless r.Full, where there
-// is one.
+// is one (bot.Reply.ShortCard, bot.Reply.Paged).
 func formOf(r bot.Reply) form {
-	if r.Full {
-		return formWhole
-	}
-	switch r.Kind {
-	case bot.KindCountry, bot.KindTopic:
-		if r.Aspect == "" {
-			return formCard
-		}
-	case bot.KindList, bot.KindSearch, bot.KindLatest, bot.KindSince, bot.KindFrom, bot.KindRanking, bot.KindSources:
+	switch {
+	case r.ShortCard():
+		return formCard
+	case r.Paged():
 		return formPage
 	}
 	return formWhole
@@ -389,12 +384,7 @@ func (rd *renderer) whole(r bot.Reply, o renderOpts) {
 // page renders the page of a list that r.PageNumber names, with a count.
 func (rd *renderer) page(r bot.Reply) {
 	page, pages := r.PageNumber(), r.Pages()
-	total := len(r.Results)
-	if r.Kind == bot.KindSources {
-		total = len(r.Sources)
-	}
-	from := min((page-1)*bot.PageSize, total)
-	to := min(from+bot.PageSize, total)
+	from, to, total := r.PageBounds()
 	if r.Kind == bot.KindSources {
 		r.Sources = r.Sources[from:to]
 	} else {
