@@ -271,9 +271,9 @@ func render(r bot.Reply, c caps, text string, o renderOpts) (Message, bool) {
 	case formCard:
 		rd.card(r)
 	case formPage:
-		rd.page(r)
+		rd.page(r, o)
 	default:
-		rd.whole(r, o)
+		rd.whole(r, o, "")
 	}
 	rd.buttons(r.Buttons, r.PageNumber())
 
@@ -359,8 +359,9 @@ func fallbackText(r bot.Reply) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// whole renders all of r.
-func (rd *renderer) whole(r bot.Reply, o renderOpts) {
+// whole renders all of r; count, when set, is a line said in a context
+// block before the sources and the as-of line (a page's count).
+func (rd *renderer) whole(r bot.Reply, o renderOpts, count string) {
 	c := rd.c
 	if r.Notice != "" {
 		rd.section("*Note:* " + rd.esc(r.Notice, c.summary))
@@ -378,11 +379,19 @@ func (rd *renderer) whole(r bot.Reply, o renderOpts) {
 	if r.Kind == bot.KindSources {
 		rd.sourceList(r.Sources)
 	}
+	if count != "" {
+		rd.blocks = append(rd.blocks, &slack.ContextBlock{
+			Type:            slack.MBTContext,
+			ContextElements: slack.ContextElements{Elements: []slack.MixedElement{mrkdwn(count)}},
+		})
+	}
 	rd.context(r, true)
 }
 
-// page renders the page of a list that r.PageNumber names, with a count.
-func (rd *renderer) page(r bot.Reply) {
+// page renders the page of a list that r.PageNumber names, with a count:
+// r narrowed to the entries of that page (and without a timeline), shown
+// whole.
+func (rd *renderer) page(r bot.Reply, o renderOpts) {
 	page, pages := r.PageNumber(), r.Pages()
 	from, to, total := r.PageBounds()
 	if r.Kind == bot.KindSources {
@@ -390,29 +399,12 @@ func (rd *renderer) page(r bot.Reply) {
 	} else {
 		r.Results = r.Results[from:to]
 	}
-	c := rd.c
-	if r.Notice != "" {
-		rd.section("*Note:* " + rd.esc(r.Notice, c.summary))
-	}
-	rd.header(r)
-	if r.Summary != "" {
-		rd.section(rd.esc(r.Summary, c.summary))
-	}
-	rd.fields(r.Fields)
-	rd.results(r.Results)
-	rd.suggestions(r.Suggestions)
-	if r.Kind == bot.KindSources {
-		rd.sourceList(r.Sources)
-	}
+	r.Timeline = nil
 	count := "Page " + strconv.Itoa(page) + " of " + strconv.Itoa(pages)
 	if total > 0 {
 		count += " · " + strconv.Itoa(from+1) + "–" + strconv.Itoa(to) + " of " + strconv.Itoa(total)
 	}
-	rd.blocks = append(rd.blocks, &slack.ContextBlock{
-		Type:            slack.MBTContext,
-		ContextElements: slack.ContextElements{Elements: []slack.MixedElement{mrkdwn(count)}},
-	})
-	rd.context(r, true)
+	rd.whole(r, o, count)
 }
 
 // shortBudget is the most visible characters of a card's short form:
