@@ -231,26 +231,18 @@ func (a *answerer) answer(ctx context.Context, q question, start time.Time) {
 		reply.Visibility = bot.Private // the why is for the asker
 	}
 	m, _ := renderMessage(reply, o)
-	opts := []slack.MsgOption{
-		slack.MsgOptionText(m.Text, false), // already escaped
-		slack.MsgOptionBlocks(m.Blocks...),
-		slack.MsgOptionTS(q.threadTS),
-		slack.MsgOptionDisableLinkUnfurl(),
-		slack.MsgOptionDisableMediaUnfurl(),
-	}
 	method := "chat.postMessage"
-	post := func(ctx context.Context) error {
-		_, _, err := a.api.PostMessageContext(ctx, q.channel, opts...)
-		return err
-	}
+	var err error
 	if reply.Visibility == bot.Private && !q.dm {
 		method = "chat.postEphemeral"
-		post = func(ctx context.Context) error {
-			_, err := a.api.PostEphemeralContext(ctx, q.channel, q.user, opts...)
+		err = a.postEphemeral(ctx, q.channel, q.user, q.threadTS, m)
+	} else {
+		opts := msgOptions(m, q.threadTS)
+		err = retry(ctx, func(ctx context.Context) error {
+			_, _, err := a.api.PostMessageContext(ctx, q.channel, opts...)
 			return err
-		}
+		})
 	}
-	err := retry(ctx, post)
 	d := a.now().Sub(start)
 	a.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)
 	if err != nil {
