@@ -21,10 +21,6 @@ import (
 	"github.com/agreementbot/agreementbot/bot"
 )
 
-// renderedAnswers bounds the slash-command answers kept rendered: a few
-// KB each.
-const renderedAnswers = 512
-
 // The routes NewHTTPHandler serves.
 const (
 	CommandsPath     = "/slack/commands"
@@ -54,12 +50,10 @@ func NewHTTPHandler(cfg Config, h bot.Handler) http.Handler {
 		cfg:      cfg,
 		log:      cfg.Logger,
 		hooks:    cfg.Hooks,
-		h:        h,
 		seen:     newSeenSet(dedupSize, dedupTTL, cfg.Now),
 		sampler:  bot.NewSampler(cfg.Now),
 		slots:    make(chan struct{}, cfg.MaxPendingAnswers),
 		answerer: newAnswerer(cfg, newAPI(cfg), h),
-		rendered: bot.NewCache[[]byte](renderedAnswers),
 	}
 	if cfg.SigningSecret == "" {
 		cfg.Logger.Error("slack: no signing secret: every HTTP request will be refused")
@@ -74,13 +68,11 @@ type httpHandler struct {
 	cfg      Config
 	log      *slog.Logger
 	hooks    Hooks
-	h        bot.Handler
 	seen     *seenSet
 	sampler  *bot.Sampler
 	answerer *answerer
 	wg       sync.WaitGroup
-	slots    chan struct{}      // one per event answer in flight (MaxPendingAnswers)
-	rendered *bot.Cache[[]byte] // slash-command answers as rendered, by Reply.CacheKey
+	slots    chan struct{} // one per event answer in flight (MaxPendingAnswers)
 }
 
 // Why a request was refused: a closed set, so that a refusal's log line
@@ -243,16 +235,7 @@ func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byt
 		s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedCommand})
 		return
 	}
-	reply := s.h.Handle(r.Context(), bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID, Usage: usage})
-	o, upload := s.answerer.mapOpts(reply, reply.Visibility == bot.Private)
-	var payload []byte
-	if key := reply.CacheKey; key != "" && !upload {
-		// The same answer rendered before (same words, data, day and
-		// audience): its bytes are reused, so rendering runs once.
-		payload = s.rendered.GetOrAdd(key, func() []byte { _, b := renderJSON(reply, o); return b })
-	} else {
-		_, payload = renderJSON(reply, o)
-	}
+	reply, payload, upload := s.answerer.command(r.Context(), cmd)
 	w.Header().Set("Content-Type", "application/json")
 	// With a length, net/http sends the answer in one piece, not chunked.
 	w.Header().Set("Content-Length", strconv.Itoa(len(payload)))
