@@ -66,7 +66,7 @@ func NewGateway(cfg Config, h bot.Handler, c bot.Completer) (*Gateway, error) {
 		cfg:    cfg,
 		log:    cfg.Logger,
 		client: client,
-		rs:     &responder{h: h, c: c},
+		rs:     newResponder(h, c),
 		conns:  conns{set: map[*trackedConn]struct{}{}},
 		drops:  make(chan struct{}, 1),
 	}, nil
@@ -314,10 +314,11 @@ func (g *Gateway) onInteraction(ev *discordgo.InteractionCreate) {
 		g.log.Debug("discord: ignored an interaction", "type", int(i.Type))
 		return
 	case err == nil:
-		// A map's image goes with the callback, as a file.
+		// A map's image goes with the callback, as a file; a kept answer
+		// is sent as kept.
 		var body []byte
 		var contentType string
-		body, contentType, err = encodeWithFiles(resp.InteractionResponse)
+		body, contentType, err = encodeWithFiles(resp)
 		if err == nil {
 			err = retry(ctx, func(ctx context.Context) error {
 				return postCallback(ctx, g.client, i.ID, i.Token, contentType, body)

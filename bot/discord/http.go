@@ -84,7 +84,7 @@ func NewHTTPHandler(cfg Config, h bot.Handler, c bot.Completer) (http.Handler, e
 	return &interactionsHandler{
 		cfg:     cfg,
 		key:     key,
-		rs:      &responder{h: h, c: c, rendered: bot.NewCache[[]byte](renderedAnswers)},
+		rs:      newResponder(h, c),
 		rejects: &rejectLog{log: cfg.Logger, sampler: bot.NewSampler(cfg.Now)},
 		client:  client,
 		later:   &followups{slots: make(chan struct{}, maxFollowups), ctx: ctx, cancel: cancel},
@@ -158,7 +158,7 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 	var out []byte
 	if err == nil {
 		later = h.placeImage(i, resp)
-		out, err = h.rs.encoded(resp)
+		out, err = resp.json()
 	}
 	if err == nil {
 		w.Header().Set("Content-Type", "application/json")
