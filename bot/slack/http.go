@@ -260,20 +260,40 @@ func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byt
 // the MaxPendingAnswers slots is free; Drain waits for it. It reports
 // whether f runs.
 func (s *httpHandler) later(r *http.Request, f func(ctx context.Context)) bool {
-	select {
-	case s.slots <- struct{}{}:
-	default:
+	if !s.reserve() {
 		s.log.Warn("slack: too many answers in flight; one dropped", "path", r.URL.Path, "in_flight", cap(s.slots))
 		return false
 	}
 	ctx := context.WithoutCancel(r.Context())
-	s.wg.Go(func() {
-		defer func() { <-s.slots }()
+	s.goRelease(func() {
 		ctx, cancel := context.WithTimeout(ctx, postTimeout)
 		defer cancel()
 		f(ctx)
 	})
 	return true
+}
+
+// reserve takes one of the MaxPendingAnswers slots, if one is free: give
+// it to goRelease, or back with release.
+func (s *httpHandler) reserve() bool {
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// release gives back a slot that reserve took.
+func (s *httpHandler) release() { <-s.slots }
+
+// goRelease runs f in the background in the slot reserve took, and
+// releases it when f returns; Drain waits for it.
+func (s *httpHandler) goRelease(f func()) {
+	s.wg.Go(func() {
+		defer s.release()
+		f()
+	})
 }
 
 // interaction handles a button press: the form's one field, payload, is
@@ -300,19 +320,14 @@ func (s *httpHandler) interaction(w http.ResponseWriter, r *http.Request, body [
 		s.log.Debug("slack: interaction ignored", "why", why)
 		return
 	}
-	select {
-	case s.slots <- struct{}{}:
-	default:
+	if !s.reserve() {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		s.log.Warn("slack: too many answers in flight; button press refused", "in_flight", cap(s.slots))
 		return
 	}
 	w.WriteHeader(http.StatusOK)
 	ctx := context.WithoutCancel(r.Context())
-	s.wg.Go(func() {
-		defer func() { <-s.slots }()
-		s.answerer.press(ctx, p, start)
-	})
+	s.goRelease(func() { s.answerer.press(ctx, p, start) })
 }
 
 // event handles an Events API request: the URL check, or an event that is
@@ -358,26 +373,22 @@ func (s *httpHandler) event(w http.ResponseWriter, r *http.Request, body []byte,
 	}
 	// A slot first, and only then is the event marked as seen: an event
 	// refused for want of a slot must be answered when Slack retries it.
-	select {
-	case s.slots <- struct{}{}:
-	default:
+	if !s.reserve() {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		s.log.Warn("slack: too many answers in flight; Slack will deliver the event again", "event_id", q.eventID,
 			"in_flight", cap(s.slots))
 		return
 	}
 	if !s.seen.first(q.dedupKeys()...) {
-		<-s.slots
+		s.release()
 		w.WriteHeader(http.StatusOK)
 		s.log.Info("slack: duplicate event ignored", "event_id", q.eventID,
 			"retry", excerpt(r.Header.Get("X-Slack-Retry-Num")), "retry_reason", excerpt(r.Header.Get("X-Slack-Retry-Reason")))
 		return
 	}
 	w.WriteHeader(http.StatusOK)
-	s.wg.Go(func() {
-		defer func() { <-s.slots }()
-		s.answerer.answer(context.WithoutCancel(r.Context()), q, start)
-	})
+	ctx := context.WithoutCancel(r.Context())
+	s.goRelease(func() { s.answerer.answer(ctx, q, start) })
 }
 
 // isSSLCheck reports whether a form body carries ssl_check=1.
