@@ -327,13 +327,19 @@ func (g *Gateway) onInteraction(ev *discordgo.InteractionCreate) {
 	}
 	// A recovered panic reaches here as a reply of kind error: the outcome
 	// is the delivery's.
-	outcome := bot.DeliveryOutcome(err)
-	if err != nil && isRateLimit(err) {
-		outcome = bot.OutcomeRateLimited
-	}
+	outcome := deliveryOutcome(err)
 	d := g.cfg.Now().Sub(start)
 	g.cfg.Hooks.OnAnswered(kind, outcome, d)
 	logAnswer(ctx, g.log, "gateway", kind, outcome, d, err)
+}
+
+// deliveryOutcome classifies a delivery as bot.DeliveryOutcome does, but
+// one given up on a 429 (no time left to wait it out) is rate_limited.
+func deliveryOutcome(err error) bot.Outcome {
+	if err != nil && isRateLimit(err) {
+		return bot.OutcomeRateLimited
+	}
+	return bot.DeliveryOutcome(err)
 }
 
 // logAnswer records how an interaction's delivery went: at debug level when

@@ -246,10 +246,7 @@ func (h *interactionsHandler) followup(ctx context.Context, appID, token string,
 	if err == nil {
 		err = retry(ctx, func(ctx context.Context) error { return postFollowup(ctx, h.client, appID, token, contentType, body) })
 	}
-	outcome := bot.DeliveryOutcome(err)
-	if err != nil && isRateLimit(err) {
-		outcome = bot.OutcomeRateLimited
-	}
+	outcome := deliveryOutcome(err)
 	d := h.cfg.Now().Sub(start)
 	h.cfg.Hooks.OnAnswered(kind, outcome, d)
 	logAnswer(context.Background(), h.cfg.Logger, "http follow-up", kind, outcome, d, err)

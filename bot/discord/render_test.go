@@ -499,9 +499,9 @@ func checkEscape(t *testing.T, s string, max int) {
 	if w != width(got) || (max >= 0 && w > max) {
 		t.Fatalf("appendEscaped(%q, %d) = %q: width %d, reported %d", s, max, got, width(got), w)
 	}
-	out, cw, _ := escClipWidth(s, max)
-	if cw != width(out) || (max >= 0 && cw > max) {
-		t.Fatalf("escClipWidth(%q, %d) = %q: width %d, reported %d", s, max, out, width(out), cw)
+	ob, cw, _ := appendEscClip(nil, s, max)
+	if out := string(ob); cw != width(out) || (max >= 0 && cw > max) {
+		t.Fatalf("appendEscClip(%q, %d) = %q: width %d, reported %d", s, max, out, width(out), cw)
 	}
 }
 
