@@ -290,10 +290,12 @@ func (s *httpHandler) release() { <-s.slots }
 // goRelease runs f in the background in the slot reserve took, and
 // releases it when f returns; Drain waits for it.
 func (s *httpHandler) goRelease(f func()) {
-	s.wg.Go(func() {
+	s.wg.Add(1)
+	go func() { // not wg.Go, whose own closure around this one cost an allocation
+		defer s.wg.Done()
 		defer s.release()
 		f()
-	})
+	}()
 }
 
 // interaction handles a button press: the form's one field, payload, is
