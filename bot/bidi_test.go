@@ -42,3 +42,16 @@ func FuzzStripBidi(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHasBidi: the byte scan agrees with decoding every rune, for any
+// bytes.
+func FuzzHasBidi(f *testing.F) {
+	for _, s := range []string{"", "plain", "a\u202eb", "\u061c", "\xe2\x80", "\xf0\xe2\x80\x8e", "\xd8\x9c", "é\u2069", "\u2028\u2066"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := bot.HasBidi(s), strings.IndexFunc(s, bot.IsBidiControl) >= 0; got != want {
+			t.Errorf("HasBidi(%q) = %v, want %v", s, got, want)
+		}
+	})
+}

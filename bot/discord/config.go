@@ -1,7 +1,6 @@
 package discord
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -40,7 +39,7 @@ type Config struct {
 	MaxBodyBytes     int64 // default DefaultMaxBodyBytes
 
 	Logger     *slog.Logger     // default: discard
-	Now        func() time.Time // the clock for latencies, log times and the sampling of rejection logs; default time.Now
+	Now        func() time.Time // the clock for latencies and the sampling of rejection logs; default time.Now
 	HTTPClient *http.Client     // for REST calls; default a client with a 20 s timeout
 	Hooks      Hooks
 }
@@ -64,8 +63,6 @@ func (c Config) withDefaults() Config {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
-	} else {
-		c.Logger = slog.New(clocked{c.Logger.Handler(), c.Now})
 	}
 	c.BotToken = strings.TrimSpace(c.BotToken)
 	return c
@@ -171,25 +168,4 @@ func (c Config) httpClient() (*http.Client, error) {
 	}
 	client.Transport = &rewrite{base: rt, scheme: base.Scheme, host: base.Host, prefix: strings.TrimRight(base.Path, "/")}
 	return client, nil
-}
-
-// clocked stamps every log record with the configured clock, so that log
-// times agree with the latencies and the rejection sampling. (Network
-// deadlines and retry waits stay on the real clock: the kernel and
-// contexts keep them.)
-type clocked struct {
-	slog.Handler
-	now func() time.Time
-}
-
-func (h clocked) Handle(ctx context.Context, r slog.Record) error {
-	r.Time = h.now()
-	return h.Handler.Handle(ctx, r)
-}
-
-func (h clocked) WithAttrs(as []slog.Attr) slog.Handler {
-	return clocked{h.Handler.WithAttrs(as), h.now}
-}
-func (h clocked) WithGroup(name string) slog.Handler {
-	return clocked{h.Handler.WithGroup(name), h.now}
 }

@@ -12,7 +12,10 @@
 // decisions about them. Interactions are decoded, and responses encoded,
 // with encoding/json and discordgo's own types, on the gateway and the
 // HTTP endpoint alike (of the message a button press comes with, the
-// endpoint decodes only the flags); every reply is rendered afresh.
+// endpoint decodes only the flags). A command's answer with a cache key
+// (bot.Reply.CacheKey) is encoded once and its bytes sent again for the
+// same key, over either; button presses, autocomplete and maps are
+// rendered every time.
 //
 // Answers are short unless the reply asks for the whole (Reply.Full): a
 // card in at most 1,200 visible characters, a list one page of ten, with

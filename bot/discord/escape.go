@@ -82,14 +82,8 @@ func esc(s string) string {
 // followed by a zero-width space, "://" becomes "\://" so no bare link
 // forms, and invisible controls are dropped.
 func escClip(s string, max int) (out string, cut bool) {
-	out, _, cut = escClipWidth(s, max)
-	return out, cut
-}
-
-// escClipWidth is escClip that also returns the width of out.
-func escClipWidth(s string, max int) (out string, w int, cut bool) {
-	b, w, cut := appendEscClip(make([]byte, 0, len(s)+len(s)/8+8), s, max)
-	return string(b), w, cut
+	b, _, cut := appendEscClip(make([]byte, 0, len(s)+len(s)/8+8), s, max)
+	return string(b), cut
 }
 
 // appendEscClip appends escClip(s, max) to b, and returns its width.

@@ -66,7 +66,7 @@ func NewGateway(cfg Config, h bot.Handler, c bot.Completer) (*Gateway, error) {
 		cfg:    cfg,
 		log:    cfg.Logger,
 		client: client,
-		rs:     &responder{h: h, c: c},
+		rs:     newResponder(h, c),
 		conns:  conns{set: map[*trackedConn]struct{}{}},
 		drops:  make(chan struct{}, 1),
 	}, nil
@@ -314,10 +314,11 @@ func (g *Gateway) onInteraction(ev *discordgo.InteractionCreate) {
 		g.log.Debug("discord: ignored an interaction", "type", int(i.Type))
 		return
 	case err == nil:
-		// A map's image goes with the callback, as a file.
+		// A map's image goes with the callback, as a file; a kept answer
+		// is sent as kept.
 		var body []byte
 		var contentType string
-		body, contentType, err = encodeWithFiles(resp.InteractionResponse)
+		body, contentType, err = encodeWithFiles(resp)
 		if err == nil {
 			err = retry(ctx, func(ctx context.Context) error {
 				return postCallback(ctx, g.client, i.ID, i.Token, contentType, body)
@@ -326,13 +327,19 @@ func (g *Gateway) onInteraction(ev *discordgo.InteractionCreate) {
 	}
 	// A recovered panic reaches here as a reply of kind error: the outcome
 	// is the delivery's.
-	outcome := bot.DeliveryOutcome(err)
-	if err != nil && isRateLimit(err) {
-		outcome = bot.OutcomeRateLimited
-	}
+	outcome := deliveryOutcome(err)
 	d := g.cfg.Now().Sub(start)
 	g.cfg.Hooks.OnAnswered(kind, outcome, d)
 	logAnswer(ctx, g.log, "gateway", kind, outcome, d, err)
+}
+
+// deliveryOutcome classifies a delivery as bot.DeliveryOutcome does, but
+// one given up on a 429 (no time left to wait it out) is rate_limited.
+func deliveryOutcome(err error) bot.Outcome {
+	if err != nil && isRateLimit(err) {
+		return bot.OutcomeRateLimited
+	}
+	return bot.DeliveryOutcome(err)
 }
 
 // logAnswer records how an interaction's delivery went: at debug level when

@@ -5,7 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -168,6 +170,48 @@ func checkChoices(t *testing.T, body []byte) []*discordgo.ApplicationCommandOpti
 		}
 	}
 	return cs
+}
+
+// TestGatewayReusesEncodedAnswers: over the gateway too, a command's
+// answer with a cache key is encoded once and its bytes posted again for
+// the same key; the handler runs every time.
+func TestGatewayReusesEncodedAnswers(t *testing.T) {
+	t.Parallel()
+	fake := newFakeDiscord(t)
+	var calls atomic.Int32
+	h := bot.HandlerFunc(func(_ context.Context, q bot.Query) bot.Reply {
+		n := calls.Add(1)
+		return bot.Reply{Kind: bot.KindCountry, Title: "Call " + strconv.Itoa(int(n)), Summary: q.Text, CacheKey: q.Text}
+	})
+	g, err := NewGateway(Config{BotToken: fakeBotToken, APIURL: fake.URL()}, h, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- g.Run(ctx) }()
+	defer func() {
+		cancel()
+		if err := wait(t, done, "Run to return"); err != nil {
+			t.Errorf("Run = %v", err)
+		}
+	}()
+	if got := wait(t, fake.handshakes, "READY"); got != "READY" {
+		t.Fatalf("handshake %s, want READY", got)
+	}
+	callback := func(id, query string) string {
+		fake.dispatch("INTERACTION_CREATE", interactionJSON(2, id, "tok-"+id, query, false))
+		return string(wait(t, fake.callbacks, "the callback for "+query).body)
+	}
+	first := callback("1300000000000000020", "a")
+	again := callback("1300000000000000021", "a")
+	other := callback("1300000000000000022", "b")
+	if first != again || !strings.Contains(again, "Call 1") {
+		t.Errorf("the same key encoded anew:\n%s\n%s", first, again)
+	}
+	if other == first || !strings.Contains(other, "Call 3") || calls.Load() != 3 {
+		t.Errorf("another key reused an answer, or the handler was skipped (%d calls):\n%s", calls.Load(), other)
+	}
 }
 
 func TestGatewayInvalidToken(t *testing.T) {

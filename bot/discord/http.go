@@ -84,8 +84,8 @@ func NewHTTPHandler(cfg Config, h bot.Handler, c bot.Completer) (http.Handler, e
 	return &interactionsHandler{
 		cfg:     cfg,
 		key:     key,
-		rs:      &responder{h: h, c: c, rendered: bot.NewCache[[]byte](renderedAnswers)},
-		rejects: &rejectLog{log: cfg.Logger, now: cfg.Now, last: map[reason]*sampled{}},
+		rs:      newResponder(h, c),
+		rejects: &rejectLog{log: cfg.Logger, sampler: bot.NewSampler(cfg.Now)},
 		client:  client,
 		later:   &followups{slots: make(chan struct{}, maxFollowups), ctx: ctx, cancel: cancel},
 		public:  public,
@@ -158,7 +158,7 @@ func (h *interactionsHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) 
 	var out []byte
 	if err == nil {
 		later = h.placeImage(i, resp)
-		out, err = h.rs.encoded(resp)
+		out, err = resp.json()
 	}
 	if err == nil {
 		w.Header().Set("Content-Type", "application/json")
@@ -246,10 +246,7 @@ func (h *interactionsHandler) followup(ctx context.Context, appID, token string,
 	if err == nil {
 		err = retry(ctx, func(ctx context.Context) error { return postFollowup(ctx, h.client, appID, token, contentType, body) })
 	}
-	outcome := bot.DeliveryOutcome(err)
-	if err != nil && isRateLimit(err) {
-		outcome = bot.OutcomeRateLimited
-	}
+	outcome := deliveryOutcome(err)
 	d := h.cfg.Now().Sub(start)
 	h.cfg.Hooks.OnAnswered(kind, outcome, d)
 	logAnswer(context.Background(), h.cfg.Logger, "http follow-up", kind, outcome, d, err)
@@ -364,40 +361,20 @@ const (
 	reasonUnsupported      reason = "unsupported interaction type"
 )
 
-// rejectLog logs rejections, sampled so that a flood of bad requests
-// cannot flood the log: for each reason, the first rejection in a second
-// is logged and later ones in that second only counted; the next line
-// logged for that reason says how many were suppressed.
+// rejectLog logs rejections, sampled (bot.Sampler) so that a flood of bad
+// requests cannot flood the log: for each reason, the first rejection in a
+// second is logged and later ones in that second only counted; the next
+// line logged for that reason says how many were suppressed.
 type rejectLog struct {
-	log *slog.Logger
-	now func() time.Time
-
-	mu   sync.Mutex
-	last map[reason]*sampled
-}
-
-type sampled struct {
-	until      time.Time // rejections before this are counted, not logged
-	suppressed int
+	log     *slog.Logger
+	sampler *bot.Sampler
 }
 
 func (l *rejectLog) add(ctx context.Context, status int, why reason, userAgent string) {
-	now := l.now()
-	l.mu.Lock()
-	s := l.last[why]
-	if s == nil {
-		s = &sampled{}
-		l.last[why] = s
-	}
-	if now.Before(s.until) {
-		s.suppressed++
-		l.mu.Unlock()
+	ok, suppressed := l.sampler.Allow(string(why))
+	if !ok {
 		return
 	}
-	suppressed := s.suppressed
-	s.until, s.suppressed = now.Add(time.Second), 0
-	l.mu.Unlock()
-
 	attrs := []slog.Attr{slog.Int("status", status), slog.String("reason", string(why))}
 	if suppressed > 0 {
 		attrs = append(attrs, slog.Int("suppressed", suppressed))
@@ -408,15 +385,12 @@ func (l *rejectLog) add(ctx context.Context, status int, why reason, userAgent s
 	l.log.LogAttrs(ctx, slog.LevelInfo, "discord: rejected an interactions request", attrs...)
 }
 
-// maxExcerpt bounds what excerpt keeps of a header.
-const maxExcerpt = 64
-
-// excerpt returns at most the first maxExcerpt bytes of a header value,
-// with everything but printable ASCII made '?', so that a logged header
-// can neither forge a log line nor make it long.
+// excerpt returns at most the first bot.MaxLogExcerpt bytes of a header
+// value, with everything but printable ASCII made '?', so that a logged
+// header can neither forge a log line nor make it long.
 func excerpt(s string) string {
-	if len(s) > maxExcerpt {
-		s = s[:maxExcerpt]
+	if len(s) > bot.MaxLogExcerpt {
+		s = s[:bot.MaxLogExcerpt]
 	}
 	return strings.Map(func(r rune) rune {
 		if r < ' ' || r > '~' {

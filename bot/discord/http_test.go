@@ -416,7 +416,8 @@ func TestHTTPRejectLog(t *testing.T) {
 	now := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
 	var failures atomic.Int32
 	s := newSigner(t)
-	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), Logger: logs.Logger(), Now: func() time.Time { return now },
+	clock := func() time.Time { return now }
+	h, err := NewHTTPHandler(Config{PublicKey: s.publicHex(), Logger: logs.LoggerAt(clock), Now: clock,
 		Hooks: Hooks{SignatureFailure: func() { failures.Add(1) }}}, stubHandler, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -472,6 +473,31 @@ func TestHTTPRejectLog(t *testing.T) {
 	}
 }
 
+// TestHTTPRejectLogClockSetBack: a clock set back (by NTP, by hand) does
+// not silence the rejection log until it catches up again.
+func TestHTTPRejectLogClockSetBack(t *testing.T) {
+	var logs testkit.LogBuffer
+	now := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	h, err := NewHTTPHandler(Config{PublicKey: newSigner(t).publicHex(), Logger: logs.Logger(), Now: func() time.Time { return now }}, stubHandler, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func() {
+		t.Helper()
+		if w := serve(h, httptest.NewRequest(http.MethodGet, "/discord/interactions", nil)); w.Code != http.StatusMethodNotAllowed {
+			t.Fatalf("GET: %d, want 405", w.Code)
+		}
+	}
+	get()
+	get() // the same second: counted, not logged
+	now = now.Add(-time.Hour)
+	get()
+	lines := strings.Split(strings.TrimSpace(logs.String()), "\n")
+	if len(lines) != 2 || !strings.Contains(lines[1], `reason="method not allowed"`) || !strings.Contains(lines[1], "suppressed=1") {
+		t.Errorf("log after the clock was set back an hour = %q, want a second line saying one was suppressed", logs.String())
+	}
+}
+
 func TestExcerpt(t *testing.T) {
 	for in, want := range map[string]string{
 		"": "",
@@ -480,7 +506,7 @@ func TestExcerpt(t *testing.T) {
 		strings.Repeat("x", 65):                           strings.Repeat("x", 64),
 		strings.Repeat("é", 40):                           strings.Repeat("?", 32),
 	} {
-		if got := excerpt(in); got != want || len(got) > maxExcerpt {
+		if got := excerpt(in); got != want || len(got) > bot.MaxLogExcerpt {
 			t.Errorf("excerpt(%q) = %q, want %q", in, got, want)
 		}
 	}

@@ -87,9 +87,9 @@ const commandPrefix = "/agreement query:"
 func Render(r bot.Reply) *discordgo.InteractionResponseData {
 	var e *discordgo.MessageEmbed
 	switch {
-	case isShortCard(r):
+	case r.ShortCard():
 		e = shortCard(r)
-	case isPaged(r):
+	case r.Paged():
 		e = page(r)
 	default:
 		e = embed(r, "")

@@ -499,9 +499,9 @@ func checkEscape(t *testing.T, s string, max int) {
 	if w != width(got) || (max >= 0 && w > max) {
 		t.Fatalf("appendEscaped(%q, %d) = %q: width %d, reported %d", s, max, got, width(got), w)
 	}
-	out, cw, _ := escClipWidth(s, max)
-	if cw != width(out) || (max >= 0 && cw > max) {
-		t.Fatalf("escClipWidth(%q, %d) = %q: width %d, reported %d", s, max, out, width(out), cw)
+	ob, cw, _ := appendEscClip(nil, s, max)
+	if out := string(ob); cw != width(out) || (max >= 0 && cw > max) {
+		t.Fatalf("appendEscClip(%q, %d) = %q: width %d, reported %d", s, max, out, width(out), cw)
 	}
 }
 
@@ -726,14 +726,14 @@ func checkRendered(t *testing.T, r bot.Reply, data *discordgo.InteractionRespons
 	checkLimits(t, data)
 	e := data.Embeds[0]
 	switch {
-	case isShortCard(r):
+	case r.ShortCard():
 		if n := visibleWidth(e); n > shortBudget {
 			t.Errorf("short card of %d visible characters, over %d", n, shortBudget)
 		}
 		if len(e.Fields) != 0 {
 			t.Errorf("short card with %d fields", len(e.Fields))
 		}
-	case isPaged(r):
+	case r.Paged():
 		p, _ := pageOf(r)
 		n, shown := len(r.Results), len(p.Results)
 		if r.Kind == bot.KindSources {
@@ -777,7 +777,7 @@ func TestRenderStore(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			data := Render(r)
 			checkRendered(t, r, data)
-			if isShortCard(r) {
+			if r.ShortCard() {
 				cardWidths[r.Key] = visibleWidth(data.Embeds[0])
 			}
 		})

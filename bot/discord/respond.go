@@ -49,14 +49,21 @@ const unreadableButton = "unreadable"
 type responder struct {
 	h bot.Handler
 	c bot.Completer
-	// rendered keeps command answers as encoded, by Reply.CacheKey, for
-	// the HTTP endpoint (which sends bytes); nil over the gateway, where
-	// discordgo encodes the response itself.
+	// rendered keeps command answers as encoded, by Reply.CacheKey: the
+	// gateway and the HTTP endpoint both send the bytes of encode. A
+	// responder without it (the benchmarks', which measure rendering)
+	// renders every answer.
 	rendered *bot.Cache[[]byte]
 }
 
 // renderedAnswers bounds the command answers kept encoded: a few KB each.
 const renderedAnswers = 512
+
+// newResponder returns a responder that answers with h, completes with c
+// and keeps command answers encoded.
+func newResponder(h bot.Handler, c bot.Completer) *responder {
+	return &responder{h: h, c: c, rendered: bot.NewCache[[]byte](renderedAnswers)}
+}
 
 // response is the response to an interaction, with what its delivery
 // needs besides.
@@ -64,11 +71,10 @@ type response struct {
 	*discordgo.InteractionResponse
 	kind  string     // the kind of answer, for Hooks.Answered
 	image *bot.Image // the reply's image (the map), or nil
-	// encoded is the response as encoded before, for an answer the same
-	// as one given before (see responder.rendered); keep, where set, the
-	// key to keep this one's encoding under.
+	// encoded is the response as encoded, for a command's answer kept by
+	// its cache key (see responder.rendered): Data is nil when these
+	// bytes were encoded for an earlier interaction.
 	encoded []byte
-	keep    string
 }
 
 // respond returns the response to i, and the kind of answer for
@@ -91,11 +97,17 @@ func (rs *responder) respond(ctx context.Context, i *discordgo.Interaction) (res
 		resp.kind, resp.image = string(r.Kind), r.Image
 		resp.Type = discordgo.InteractionResponseChannelMessageWithSource
 		if rs.rendered != nil && r.CacheKey != "" && r.Image == nil {
-			if b, ok := rs.rendered.Get(r.CacheKey); ok {
-				resp.encoded = b
-				return resp, nil
+			b, ok := rs.rendered.Get(r.CacheKey)
+			if !ok {
+				resp.Data = Render(r)
+				var err error
+				if b, err = encode(resp.InteractionResponse); err != nil {
+					return resp, err
+				}
+				rs.rendered.Add(r.CacheKey, b)
 			}
-			resp.keep = r.CacheKey
+			resp.encoded = b
+			return resp, nil
 		}
 		resp.Data = Render(r)
 	case discordgo.InteractionMessageComponent:
@@ -131,19 +143,7 @@ func (rs *responder) respond(ctx context.Context, i *discordgo.Interaction) (res
 // ephemeral one, so that it may be updated in place.
 func turnsOwnPage(i *discordgo.Interaction, r bot.Reply) bool {
 	return i.Message != nil && i.Message.Flags&discordgo.MessageFlagsEphemeral != 0 &&
-		r.Page > 0 && !r.Full && isPaged(r)
-}
-
-// answer returns the JSON body of the response to i, and the kind of
-// answer for Hooks.Answered. Files (a map's image) are not in the body:
-// see respond for the response itself.
-func (rs *responder) answer(ctx context.Context, i *discordgo.Interaction) (body []byte, kind string, err error) {
-	resp, err := rs.respond(ctx, i)
-	if err != nil {
-		return nil, "", err
-	}
-	body, err = rs.encoded(resp)
-	return body, resp.kind, err
+		r.Page > 0 && r.Paged()
 }
 
 // The deferred responses: the answer comes later, in a follow-up message.
@@ -154,17 +154,13 @@ var (
 	deferredPrivate = []byte(`{"type":5,"data":{"flags":64}}`)
 )
 
-// encoded returns a response's JSON body: as encoded before, or now (and
-// kept, when the responder keeps answers).
-func (rs *responder) encoded(resp response) ([]byte, error) {
+// json returns the response's JSON body: as kept, or encoded now. Files
+// (a map's image) are not in it: see encodeWithFiles.
+func (resp response) json() ([]byte, error) {
 	if resp.encoded != nil {
 		return resp.encoded, nil
 	}
-	b, err := encode(resp.InteractionResponse)
-	if err == nil && resp.keep != "" {
-		rs.rendered.Add(resp.keep, b)
-	}
-	return b, err
+	return encode(resp.InteractionResponse)
 }
 
 // encode marshals a response with encoding/json.
@@ -183,13 +179,14 @@ func encode(resp *discordgo.InteractionResponse) ([]byte, error) {
 
 // encodeWithFiles encodes a response with its files, as Discord takes
 // them: a multipart/form-data body with the JSON in payload_json and each
-// file in files[n], made by discordgo; plain JSON when there are none.
-func encodeWithFiles(resp *discordgo.InteractionResponse) (body []byte, contentType string, err error) {
+// file in files[n], made by discordgo; plain JSON when there are none (the
+// bytes kept for an answer, when it was kept).
+func encodeWithFiles(resp response) (body []byte, contentType string, err error) {
 	if resp.Data == nil || len(resp.Data.Files) == 0 {
-		body, err = encode(resp)
+		body, err = resp.json()
 		return body, "application/json", err
 	}
-	contentType, body, err = discordgo.MultipartBodyWithJSON(resp, resp.Data.Files)
+	contentType, body, err = discordgo.MultipartBodyWithJSON(resp.InteractionResponse, resp.Data.Files)
 	return body, contentType, err
 }
 

@@ -114,6 +114,18 @@ func TestQuery(t *testing.T) {
 	}
 }
 
+// answer returns the JSON body of the response to i, and the kind of
+// answer for Hooks.Answered, as the HTTP endpoint would send it for an
+// answer without files; the tests and benchmarks use it.
+func (rs *responder) answer(ctx context.Context, i *discordgo.Interaction) (body []byte, kind string, err error) {
+	resp, err := rs.respond(ctx, i)
+	if err != nil {
+		return nil, "", err
+	}
+	body, err = resp.json()
+	return body, resp.kind, err
+}
+
 func TestAnswer(t *testing.T) {
 	rs := &responder{h: stubHandler, c: stubCompleter}
 	ctx := context.Background()

@@ -29,12 +29,6 @@ const (
 	minShare = 40
 )
 
-// isShortCard reports whether r is a whole card shown in its short form.
-// Focused answers (an Aspect) are short already.
-func isShortCard(r bot.Reply) bool {
-	return (r.Kind == bot.KindCountry || r.Kind == bot.KindTopic) && r.Aspect == "" && !r.Full
-}
-
 // shortCard renders a card in at most shortBudget visible characters: the
 // name with its headline status, any stated problem, the summary, the
 // highlights, one line of the sources they cite (outlet and date, linked)
@@ -205,18 +199,6 @@ func outlet(s string) string {
 	return clipText(s, maxShortOutlet)
 }
 
-// isPaged reports whether r is shown one page at a time.
-func isPaged(r bot.Reply) bool {
-	if r.Full {
-		return false
-	}
-	switch r.Kind {
-	case bot.KindList, bot.KindSearch, bot.KindLatest, bot.KindSince, bot.KindFrom, bot.KindRanking, bot.KindSources:
-		return true
-	}
-	return false
-}
-
 // page renders one page of r (bot.PageSize entries), with the sources
 // those entries cite, saying which page it is after the summary: "Page 2
 // of 6: 11–20 of 51."
@@ -227,15 +209,11 @@ func page(r bot.Reply) *discordgo.MessageEmbed {
 
 // pageOf narrows r to the page it shows, and says which.
 func pageOf(r bot.Reply) (bot.Reply, string) {
-	n := len(r.Results)
-	if r.Kind == bot.KindSources {
-		n = len(r.Sources)
-	}
+	lo, hi, n := r.PageBounds()
 	if n == 0 {
 		return r, ""
 	}
 	p, pages := r.PageNumber(), r.Pages()
-	lo, hi := (p-1)*bot.PageSize, min(p*bot.PageSize, n)
 	if r.Kind == bot.KindSources {
 		r.Sources = r.Sources[lo:hi]
 	} else {

@@ -182,8 +182,13 @@ type answerer struct {
 	h         bot.Handler
 	log       *slog.Logger
 	hooks     Hooks
-	now       func() time.Time // Config.Now
+	now       func() time.Time   // Config.Now
+	rendered  *bot.Cache[[]byte] // slash-command answers as rendered, by Reply.CacheKey
 }
+
+// renderedAnswers bounds the slash-command answers kept rendered: a few
+// KB each.
+const renderedAnswers = 512
 
 func newAnswerer(cfg Config, api *slack.Client, h bot.Handler) *answerer {
 	u, _ := url.Parse(cfg.APIURL) // nil (no response_url allowed there) if it does not parse
@@ -197,6 +202,7 @@ func newAnswerer(cfg Config, api *slack.Client, h bot.Handler) *answerer {
 		log:       cfg.Logger,
 		hooks:     cfg.Hooks,
 		now:       cfg.Now,
+		rendered:  bot.NewCache[[]byte](renderedAnswers),
 	}
 }
 
@@ -206,6 +212,22 @@ func newAPI(cfg Config, opts ...slack.Option) *slack.Client {
 		slack.OptionHTTPClient(&http.Client{Timeout: postTimeout}),
 	}, opts...)
 	return slack.New(cfg.BotToken, opts...)
+}
+
+// command answers a slash command, over either transport: the reply, the
+// payload that acknowledges the command (JSON), and whether the reply's
+// map is to be uploaded after it. An answer with a cache key, the same
+// words, data, day and audience as one rendered before, reuses its bytes,
+// so that rendering runs once.
+func (a *answerer) command(ctx context.Context, cmd slack.SlashCommand) (reply bot.Reply, payload []byte, upload bool) {
+	reply = a.h.Handle(ctx, bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID, Usage: usage})
+	o, upload := a.mapOpts(reply, reply.Visibility == bot.Private)
+	if key := reply.CacheKey; key != "" && !upload {
+		payload = a.rendered.GetOrAdd(key, func() []byte { _, b := renderJSON(reply, o); return b })
+	} else {
+		_, payload = renderJSON(reply, o)
+	}
+	return reply, payload, upload
 }
 
 // answer asks the handler and posts the reply in the thread of the
@@ -231,26 +253,18 @@ func (a *answerer) answer(ctx context.Context, q question, start time.Time) {
 		reply.Visibility = bot.Private // the why is for the asker
 	}
 	m, _ := renderMessage(reply, o)
-	opts := []slack.MsgOption{
-		slack.MsgOptionText(m.Text, false), // already escaped
-		slack.MsgOptionBlocks(m.Blocks...),
-		slack.MsgOptionTS(q.threadTS),
-		slack.MsgOptionDisableLinkUnfurl(),
-		slack.MsgOptionDisableMediaUnfurl(),
-	}
 	method := "chat.postMessage"
-	post := func(ctx context.Context) error {
-		_, _, err := a.api.PostMessageContext(ctx, q.channel, opts...)
-		return err
-	}
+	var err error
 	if reply.Visibility == bot.Private && !q.dm {
 		method = "chat.postEphemeral"
-		post = func(ctx context.Context) error {
-			_, err := a.api.PostEphemeralContext(ctx, q.channel, q.user, opts...)
+		err = a.postEphemeral(ctx, q.channel, q.user, q.threadTS, m)
+	} else {
+		opts := msgOptions(m, q.threadTS)
+		err = retry(ctx, func(ctx context.Context) error {
+			_, _, err := a.api.PostMessageContext(ctx, q.channel, opts...)
 			return err
-		}
+		})
 	}
-	err := retry(ctx, post)
 	d := a.now().Sub(start)
 	a.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)
 	if err != nil {

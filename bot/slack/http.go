@@ -21,10 +21,6 @@ import (
 	"github.com/agreementbot/agreementbot/bot"
 )
 
-// renderedAnswers bounds the slash-command answers kept rendered: a few
-// KB each.
-const renderedAnswers = 512
-
 // The routes NewHTTPHandler serves.
 const (
 	CommandsPath     = "/slack/commands"
@@ -54,12 +50,10 @@ func NewHTTPHandler(cfg Config, h bot.Handler) http.Handler {
 		cfg:      cfg,
 		log:      cfg.Logger,
 		hooks:    cfg.Hooks,
-		h:        h,
 		seen:     newSeenSet(dedupSize, dedupTTL, cfg.Now),
-		sampler:  newSampler(cfg.Now),
+		sampler:  bot.NewSampler(cfg.Now),
 		slots:    make(chan struct{}, cfg.MaxPendingAnswers),
 		answerer: newAnswerer(cfg, newAPI(cfg), h),
-		rendered: bot.NewCache[[]byte](renderedAnswers),
 	}
 	if cfg.SigningSecret == "" {
 		cfg.Logger.Error("slack: no signing secret: every HTTP request will be refused")
@@ -74,13 +68,11 @@ type httpHandler struct {
 	cfg      Config
 	log      *slog.Logger
 	hooks    Hooks
-	h        bot.Handler
 	seen     *seenSet
-	sampler  *sampler
+	sampler  *bot.Sampler
 	answerer *answerer
 	wg       sync.WaitGroup
-	slots    chan struct{}      // one per event answer in flight (MaxPendingAnswers)
-	rendered *bot.Cache[[]byte] // slash-command answers as rendered, by Reply.CacheKey
+	slots    chan struct{} // one per event answer in flight (MaxPendingAnswers)
 }
 
 // Why a request was refused: a closed set, so that a refusal's log line
@@ -145,7 +137,7 @@ func (s *httpHandler) serve(w http.ResponseWriter, r *http.Request, contentType 
 	if r.URL.Path == CommandsPath && isSSLCheck(body) {
 		// Slack checks the certificate with ssl_check=1: a bare 200, nothing else.
 		w.WriteHeader(http.StatusOK)
-		if ok, suppressed := s.sampler.allow("ssl_check"); ok {
+		if ok, suppressed := s.sampler.Allow("ssl_check"); ok {
 			s.log.Info("slack: ssl_check answered", "suppressed", suppressed)
 		}
 		return
@@ -210,7 +202,7 @@ func verify(h http.Header, body []byte, secret string) string {
 // excerpts.
 func (s *httpHandler) reject(w http.ResponseWriter, r *http.Request, rej rejection) {
 	w.WriteHeader(rej.status)
-	ok, suppressed := s.sampler.allow(rej.reason)
+	ok, suppressed := s.sampler.Allow(rej.reason)
 	if !ok {
 		return
 	}
@@ -243,16 +235,7 @@ func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byt
 		s.reject(w, r, rejection{status: http.StatusBadRequest, reason: reasonMalformedCommand})
 		return
 	}
-	reply := s.h.Handle(r.Context(), bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID, Usage: usage})
-	o, upload := s.answerer.mapOpts(reply, reply.Visibility == bot.Private)
-	var payload []byte
-	if key := reply.CacheKey; key != "" && !upload {
-		// The same answer rendered before (same words, data, day and
-		// audience): its bytes are reused, so rendering runs once.
-		payload = s.rendered.GetOrAdd(key, func() []byte { _, b := renderJSON(reply, o); return b })
-	} else {
-		_, payload = renderJSON(reply, o)
-	}
+	reply, payload, upload := s.answerer.command(r.Context(), cmd)
 	w.Header().Set("Content-Type", "application/json")
 	// With a length, net/http sends the answer in one piece, not chunked.
 	w.Header().Set("Content-Length", strconv.Itoa(len(payload)))
@@ -277,20 +260,42 @@ func (s *httpHandler) command(w http.ResponseWriter, r *http.Request, body []byt
 // the MaxPendingAnswers slots is free; Drain waits for it. It reports
 // whether f runs.
 func (s *httpHandler) later(r *http.Request, f func(ctx context.Context)) bool {
-	select {
-	case s.slots <- struct{}{}:
-	default:
+	if !s.reserve() {
 		s.log.Warn("slack: too many answers in flight; one dropped", "path", r.URL.Path, "in_flight", cap(s.slots))
 		return false
 	}
 	ctx := context.WithoutCancel(r.Context())
-	s.wg.Go(func() {
-		defer func() { <-s.slots }()
+	s.goRelease(func() {
 		ctx, cancel := context.WithTimeout(ctx, postTimeout)
 		defer cancel()
 		f(ctx)
 	})
 	return true
+}
+
+// reserve takes one of the MaxPendingAnswers slots, if one is free: give
+// it to goRelease, or back with release.
+func (s *httpHandler) reserve() bool {
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	default:
+		return false
+	}
+}
+
+// release gives back a slot that reserve took.
+func (s *httpHandler) release() { <-s.slots }
+
+// goRelease runs f in the background in the slot reserve took, and
+// releases it when f returns; Drain waits for it.
+func (s *httpHandler) goRelease(f func()) {
+	s.wg.Add(1)
+	go func() { // not wg.Go, whose own closure around this one cost an allocation
+		defer s.wg.Done()
+		defer s.release()
+		f()
+	}()
 }
 
 // interaction handles a button press: the form's one field, payload, is
@@ -317,19 +322,14 @@ func (s *httpHandler) interaction(w http.ResponseWriter, r *http.Request, body [
 		s.log.Debug("slack: interaction ignored", "why", why)
 		return
 	}
-	select {
-	case s.slots <- struct{}{}:
-	default:
+	if !s.reserve() {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		s.log.Warn("slack: too many answers in flight; button press refused", "in_flight", cap(s.slots))
 		return
 	}
 	w.WriteHeader(http.StatusOK)
 	ctx := context.WithoutCancel(r.Context())
-	s.wg.Go(func() {
-		defer func() { <-s.slots }()
-		s.answerer.press(ctx, p, start)
-	})
+	s.goRelease(func() { s.answerer.press(ctx, p, start) })
 }
 
 // event handles an Events API request: the URL check, or an event that is
@@ -375,26 +375,22 @@ func (s *httpHandler) event(w http.ResponseWriter, r *http.Request, body []byte,
 	}
 	// A slot first, and only then is the event marked as seen: an event
 	// refused for want of a slot must be answered when Slack retries it.
-	select {
-	case s.slots <- struct{}{}:
-	default:
+	if !s.reserve() {
 		w.WriteHeader(http.StatusServiceUnavailable)
 		s.log.Warn("slack: too many answers in flight; Slack will deliver the event again", "event_id", q.eventID,
 			"in_flight", cap(s.slots))
 		return
 	}
 	if !s.seen.first(q.dedupKeys()...) {
-		<-s.slots
+		s.release()
 		w.WriteHeader(http.StatusOK)
 		s.log.Info("slack: duplicate event ignored", "event_id", q.eventID,
 			"retry", excerpt(r.Header.Get("X-Slack-Retry-Num")), "retry_reason", excerpt(r.Header.Get("X-Slack-Retry-Reason")))
 		return
 	}
 	w.WriteHeader(http.StatusOK)
-	s.wg.Go(func() {
-		defer func() { <-s.slots }()
-		s.answerer.answer(context.WithoutCancel(r.Context()), q, start)
-	})
+	ctx := context.WithoutCancel(r.Context())
+	s.goRelease(func() { s.answerer.answer(ctx, q, start) })
 }
 
 // isSSLCheck reports whether a form body carries ssl_check=1.

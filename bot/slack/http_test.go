@@ -622,7 +622,7 @@ func (f *firstRead) Read(p []byte) (int, error) {
 func TestRenderedAnswersAreReused(t *testing.T) {
 	fx := newHTTPFixture(t, docSecret)
 	calls := 0
-	fx.h.h = bot.HandlerFunc(func(_ context.Context, q bot.Query) bot.Reply {
+	fx.h.answerer.h = bot.HandlerFunc(func(_ context.Context, q bot.Query) bot.Reply {
 		calls++
 		return bot.Reply{Kind: bot.KindCountry, Title: "Call " + strconv.Itoa(calls), Summary: q.Text, CacheKey: q.Text}
 	})

@@ -160,6 +160,16 @@ type responseBody struct {
 // postEphemeral posts m to user alone in channel, in thread threadTS if
 // set, with chat.postEphemeral.
 func (a *answerer) postEphemeral(ctx context.Context, channel, user, threadTS string, m Message) error {
+	opts := msgOptions(m, threadTS)
+	return retry(ctx, func(ctx context.Context) error {
+		_, err := a.api.PostEphemeralContext(ctx, channel, user, opts...)
+		return err
+	})
+}
+
+// msgOptions are the options of m posted with the Web API: its text and
+// blocks, without link or media unfurling, in thread threadTS if set.
+func msgOptions(m Message, threadTS string) []slack.MsgOption {
 	opts := []slack.MsgOption{
 		slack.MsgOptionText(m.Text, false), // already escaped
 		slack.MsgOptionBlocks(m.Blocks...),
@@ -169,10 +179,7 @@ func (a *answerer) postEphemeral(ctx context.Context, channel, user, threadTS st
 	if threadTS != "" {
 		opts = append(opts, slack.MsgOptionTS(threadTS))
 	}
-	return retry(ctx, func(ctx context.Context) error {
-		_, err := a.api.PostEphemeralContext(ctx, channel, user, opts...)
-		return err
-	})
+	return opts
 }
 
 // route says how the answer to a press reaches the presser, privately.
@@ -218,11 +225,9 @@ func (a *answerer) press(ctx context.Context, p press, start time.Time) {
 		a.log.Warn("slack: button answer not sent", "reason", reasonResponseURL, "action", excerpt(p.action), "team", excerpt(p.team))
 		return
 	}
-	o := renderOpts{publicURL: a.publicURL, ephemeral: true}
-	if reply.Kind == bot.KindMap && reply.Image != nil && a.publicURL == "" {
-		// An upload would show the map to the whole channel.
-		o.noImage = noPrivateMap
-	}
+	// Private: an upload would show the map to the whole channel.
+	o, _ := a.mapOpts(reply, true)
+	o.ephemeral = true
 	m, _ := renderMessage(reply, o)
 	var err error
 	switch rt {

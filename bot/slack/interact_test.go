@@ -148,7 +148,7 @@ func transports(t *testing.T, h bot.Handler, f func(t *testing.T, p presser)) {
 	})
 	t.Run("http", func(t *testing.T) {
 		fx := newHTTPFixture(t, docSecret)
-		fx.h.h, fx.h.answerer.h = h, h
+		fx.h.answerer.h = h
 		f(t, presser{name: "http", fake: fx.fake, press: func(t *testing.T, payload map[string]any) {
 			t.Helper()
 			w := fx.do(interaction(payload))

@@ -87,7 +87,7 @@ func checkUpload(t *testing.T, u fakeUpload, channel, thread string) {
 // is uploaded.
 func TestMapImageBlock(t *testing.T) {
 	fx := newHTTPFixture(t, docSecret, func(c *Config) { c.PublicURL = "https://bot.example.org/" })
-	fx.h.h, fx.h.answerer.h = mapHandler(false), mapHandler(false)
+	fx.h.answerer.h = mapHandler(false)
 	w := fx.do(mapCommand())
 	if w.Code != http.StatusOK {
 		t.Fatalf("status %d", w.Code)
@@ -122,7 +122,7 @@ func TestMapImageBlock(t *testing.T) {
 // carries the alt text only, and the PNG is uploaded to the channel.
 func TestMapUploadHTTP(t *testing.T) {
 	fx := newHTTPFixture(t, docSecret)
-	fx.h.h, fx.h.answerer.h = mapHandler(false), mapHandler(false)
+	fx.h.answerer.h = mapHandler(false)
 	w := fx.do(mapCommand())
 	if w.Code != http.StatusOK {
 		t.Fatalf("status %d", w.Code)
@@ -189,7 +189,7 @@ func TestMapCannotUpload(t *testing.T) {
 				}
 			})
 			fx.fake.uploadError = tc.fail
-			fx.h.h, fx.h.answerer.h = mapHandler(false), mapHandler(false)
+			fx.h.answerer.h = mapHandler(false)
 			w := fx.do(mapCommand())
 			if m := decodeMessage(t, w.Body.Bytes()); w.Code != http.StatusOK || !strings.Contains(visibleText(m), "A world map") {
 				t.Fatalf("response %d %s", w.Code, w.Body)
@@ -216,7 +216,7 @@ func TestMapCannotUpload(t *testing.T) {
 	// A mention: the answer and the why come together, privately, in the thread.
 	fx := newHTTPFixture(t, docSecret)
 	fx.fake.uploadError = "not_in_channel"
-	fx.h.h, fx.h.answerer.h = mapHandler(false), mapHandler(false)
+	fx.h.answerer.h = mapHandler(false)
 	body, _ := json.Marshal(eventCallback("Ev304", mentionEvent("<@U0BOT> map", "1700000000.000304")))
 	fx.do(event(body, nil))
 	p := fx.fake.nextPost(t)
@@ -231,7 +231,7 @@ func TestMapCannotUpload(t *testing.T) {
 // nothing is uploaded.
 func TestMapPrivate(t *testing.T) {
 	fx := newHTTPFixture(t, docSecret)
-	fx.h.h, fx.h.answerer.h = mapHandler(true), mapHandler(true)
+	fx.h.answerer.h = mapHandler(true)
 	w := fx.do(mapCommand())
 	m := decodeMessage(t, w.Body.Bytes())
 	if m.ResponseType != "ephemeral" || imageOf(m) != nil || !strings.Contains(visibleText(m), "PUBLIC_URL") {

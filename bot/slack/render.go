@@ -271,9 +271,9 @@ func render(r bot.Reply, c caps, text string, o renderOpts) (Message, bool) {
 	case formCard:
 		rd.card(r)
 	case formPage:
-		rd.page(r)
+		rd.page(r, o)
 	default:
-		rd.whole(r, o)
+		rd.whole(r, o, "")
 	}
 	rd.buttons(r.Buttons, r.PageNumber())
 
@@ -298,17 +298,12 @@ const (
 )
 
 // formOf chooses the form of r: the short form unless r.Full, where there
-// is one.
+// is one (bot.Reply.ShortCard, bot.Reply.Paged).
 func formOf(r bot.Reply) form {
-	if r.Full {
-		return formWhole
-	}
-	switch r.Kind {
-	case bot.KindCountry, bot.KindTopic:
-		if r.Aspect == "" {
-			return formCard
-		}
-	case bot.KindList, bot.KindSearch, bot.KindLatest, bot.KindSince, bot.KindFrom, bot.KindRanking, bot.KindSources:
+	switch {
+	case r.ShortCard():
+		return formCard
+	case r.Paged():
 		return formPage
 	}
 	return formWhole
@@ -364,8 +359,9 @@ func fallbackText(r bot.Reply) string {
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
-// whole renders all of r.
-func (rd *renderer) whole(r bot.Reply, o renderOpts) {
+// whole renders all of r; count, when set, is a line said in a context
+// block before the sources and the as-of line (a page's count).
+func (rd *renderer) whole(r bot.Reply, o renderOpts, count string) {
 	c := rd.c
 	if r.Notice != "" {
 		rd.section("*Note:* " + rd.esc(r.Notice, c.summary))
@@ -383,46 +379,32 @@ func (rd *renderer) whole(r bot.Reply, o renderOpts) {
 	if r.Kind == bot.KindSources {
 		rd.sourceList(r.Sources)
 	}
+	if count != "" {
+		rd.blocks = append(rd.blocks, &slack.ContextBlock{
+			Type:            slack.MBTContext,
+			ContextElements: slack.ContextElements{Elements: []slack.MixedElement{mrkdwn(count)}},
+		})
+	}
 	rd.context(r, true)
 }
 
-// page renders the page of a list that r.PageNumber names, with a count.
-func (rd *renderer) page(r bot.Reply) {
+// page renders the page of a list that r.PageNumber names, with a count:
+// r narrowed to the entries of that page (and without a timeline), shown
+// whole.
+func (rd *renderer) page(r bot.Reply, o renderOpts) {
 	page, pages := r.PageNumber(), r.Pages()
-	total := len(r.Results)
-	if r.Kind == bot.KindSources {
-		total = len(r.Sources)
-	}
-	from := min((page-1)*bot.PageSize, total)
-	to := min(from+bot.PageSize, total)
+	from, to, total := r.PageBounds()
 	if r.Kind == bot.KindSources {
 		r.Sources = r.Sources[from:to]
 	} else {
 		r.Results = r.Results[from:to]
 	}
-	c := rd.c
-	if r.Notice != "" {
-		rd.section("*Note:* " + rd.esc(r.Notice, c.summary))
-	}
-	rd.header(r)
-	if r.Summary != "" {
-		rd.section(rd.esc(r.Summary, c.summary))
-	}
-	rd.fields(r.Fields)
-	rd.results(r.Results)
-	rd.suggestions(r.Suggestions)
-	if r.Kind == bot.KindSources {
-		rd.sourceList(r.Sources)
-	}
+	r.Timeline = nil
 	count := "Page " + strconv.Itoa(page) + " of " + strconv.Itoa(pages)
 	if total > 0 {
 		count += " · " + strconv.Itoa(from+1) + "–" + strconv.Itoa(to) + " of " + strconv.Itoa(total)
 	}
-	rd.blocks = append(rd.blocks, &slack.ContextBlock{
-		Type:            slack.MBTContext,
-		ContextElements: slack.ContextElements{Elements: []slack.MixedElement{mrkdwn(count)}},
-	})
-	rd.context(r, true)
+	rd.whole(r, o, count)
 }
 
 // shortBudget is the most visible characters of a card's short form:
@@ -1150,27 +1132,7 @@ func plainText(s string, oneLine bool) bool {
 			return false
 		}
 	}
-	return utf8.ValidString(s) && !hasBidi(s)
-}
-
-// hasBidi reports whether valid UTF-8 s holds a bidirectional control
-// (bot.IsBidiControl), by their encodings: U+061C is D8 9C, U+200E and
-// U+200F are E2 80 8E and 8F, U+202A to U+202E are E2 80 AA to AE, U+2066
-// to U+2069 are E2 81 A6 to A9. It scans bytes, which is much faster than
-// decoding every rune of text that has none, as most has.
-func hasBidi(s string) bool {
-	for i := strings.IndexByte(s, 0xe2); i >= 0 && i+2 < len(s); {
-		b1, b2 := s[i+1], s[i+2]
-		if b1 == 0x80 && (b2 == 0x8e || b2 == 0x8f || b2 >= 0xaa && b2 <= 0xae) || b1 == 0x81 && b2 >= 0xa6 && b2 <= 0xa9 {
-			return true
-		}
-		j := strings.IndexByte(s[i+1:], 0xe2)
-		if j < 0 {
-			break
-		}
-		i += 1 + j
-	}
-	return strings.Contains(s, "\u061c")
+	return utf8.ValidString(s) && !bot.HasBidi(s)
 }
 
 // runes is the number of characters in s.
@@ -1212,7 +1174,7 @@ func link(rawURL, label string) string {
 // would end or split Slack's <url|label> syntax, nor bidirectional
 // controls, and escapes their &.
 func safeURL(s string) (string, bool) {
-	if s == "" || len(s) > 2000 || hasBidi(s) {
+	if s == "" || len(s) > 2000 || bot.HasBidi(s) {
 		// A bidirectional control in an address is a disguise, not a
 		// typo: no link, rather than a link elsewhere.
 		return "", false

@@ -7,6 +7,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/agreementbot/agreementbot/bot"
 )
 
 func TestExcerpt(t *testing.T) {
@@ -14,9 +16,9 @@ func TestExcerpt(t *testing.T) {
 		{"", ""},
 		{"1", "1"},
 		{"text/plain; charset=utf-8", "text/plain; charset=utf-8"},
-		{strings.Repeat("a", maxExcerpt), strings.Repeat("a", maxExcerpt)},                // fits exactly
-		{strings.Repeat("a", maxExcerpt+1), strings.Repeat("a", maxExcerpt-3) + ellipsis}, // cut, with room for "…"
-		{strings.Repeat("é", 40), strings.Repeat("é", 30) + ellipsis},                     // never half a character
+		{strings.Repeat("a", bot.MaxLogExcerpt), strings.Repeat("a", bot.MaxLogExcerpt)},                // fits exactly
+		{strings.Repeat("a", bot.MaxLogExcerpt+1), strings.Repeat("a", bot.MaxLogExcerpt-3) + ellipsis}, // cut, with room for "…"
+		{strings.Repeat("é", 40), strings.Repeat("é", 30) + ellipsis},                                   // never half a character
 		{"a\nlevel=ERROR msg=forged\r\x00\x1b[31m", "alevel=ERROR msg=forged[31m"},
 		{"a\u202eb\u200bc", "abc"}, // format characters: bidi override, zero width space
 		{"\xff\xfeok", "\uFFFD\uFFFDok"},
@@ -25,32 +27,10 @@ func TestExcerpt(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("excerpt(%q) = %q, want %q", tc.in, got, tc.want)
 		}
-		if len(got) > maxExcerpt || !utf8.ValidString(got) || strings.IndexFunc(got, unicode.IsControl) >= 0 {
-			t.Errorf("excerpt(%q) = %q: longer than %d bytes, invalid UTF-8 or with control characters", tc.in, got, maxExcerpt)
+		if len(got) > bot.MaxLogExcerpt || !utf8.ValidString(got) || strings.IndexFunc(got, unicode.IsControl) >= 0 {
+			t.Errorf("excerpt(%q) = %q: longer than %d bytes, invalid UTF-8 or with control characters", tc.in, got, bot.MaxLogExcerpt)
 		}
 	}
-}
-
-func TestSampler(t *testing.T) {
-	c := &clock{t: time.Unix(1700000000, 0)}
-	s := newSampler(c.now)
-	check := func(key string, wantOK bool, wantSuppressed int) {
-		t.Helper()
-		if ok, n := s.allow(key); ok != wantOK || n != wantSuppressed {
-			t.Errorf("allow(%q) = %v, %d; want %v, %d", key, ok, n, wantOK, wantSuppressed)
-		}
-	}
-	check("a", true, 0)
-	check("a", false, 0)
-	check("b", true, 0) // each key has its own second
-	c.advance(999 * time.Millisecond)
-	check("a", false, 0)
-	c.advance(time.Millisecond)
-	check("a", true, 2) // a second after the last line: it says what it left out
-	check("a", false, 0)
-	check("b", true, 0)
-	c.advance(-time.Hour) // a clock set back does not silence the log
-	check("a", true, 1)
 }
 
 // TestHTTPRejectionLogBounded: unsigned requests with 16 KB headers cost
@@ -94,7 +74,7 @@ func TestHTTPRejectionLogBounded(t *testing.T) {
 			if perRequest > float64(tc.maxBytes) {
 				t.Errorf("log grew %.1f bytes a refused request, want at most %d:\n%.2000s", perRequest, tc.maxBytes, log)
 			}
-			if strings.Contains(log, strings.Repeat("x", maxExcerpt)) {
+			if strings.Contains(log, strings.Repeat("x", bot.MaxLogExcerpt)) {
 				t.Errorf("log holds more than an excerpt of a header:\n%.2000s", log)
 			}
 		})

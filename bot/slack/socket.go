@@ -19,7 +19,6 @@ import (
 // SocketMode answers Slack over a Socket Mode WebSocket.
 type SocketMode struct {
 	cfg      Config
-	h        bot.Handler
 	api      *slack.Client
 	log      *slog.Logger
 	hooks    Hooks
@@ -47,7 +46,6 @@ func NewSocketMode(cfg Config, h bot.Handler) (*SocketMode, error) {
 	cfg = cfg.withDefaults()
 	s := &SocketMode{
 		cfg:   cfg,
-		h:     h,
 		api:   newAPI(cfg, slack.OptionAppLevelToken(cfg.AppToken)),
 		log:   cfg.Logger,
 		hooks: cfg.Hooks,
@@ -250,9 +248,7 @@ func (r *socketRun) command(ctx context.Context, evt socketmode.Event) {
 		s := r.s
 		hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ackTimeout)
 		defer cancel()
-		reply := s.h.Handle(hctx, bot.Query{Text: queryText(cmd.Text), Platform: platform, Team: cmd.TeamID, User: cmd.UserID, Usage: usage})
-		o, upload := s.answerer.mapOpts(reply, reply.Visibility == bot.Private)
-		_, payload := renderJSON(reply, o)
+		reply, payload, upload := s.answerer.command(hctx, cmd)
 		err := r.ack(ctx, req.EnvelopeID, json.RawMessage(payload))
 		d := s.cfg.Now().Sub(start)
 		s.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)

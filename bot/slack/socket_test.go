@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 	"reflect"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -291,6 +292,34 @@ func TestSocketMode(t *testing.T) {
 	}
 	if n := hc.answered.Load(); n != 7 {
 		t.Errorf("hooks: answered %d times, want 7", n)
+	}
+}
+
+// TestSocketModeReusesRenderedAnswers: over Socket Mode too, a slash
+// command's answer with a cache key is rendered once and its bytes reused
+// for the same key; the handler runs every time.
+func TestSocketModeReusesRenderedAnswers(t *testing.T) {
+	f := newFakeSlack(t)
+	var calls atomic.Int32
+	startSocketMode(t, f, f.config(), bot.HandlerFunc(func(_ context.Context, q bot.Query) bot.Reply {
+		n := calls.Add(1)
+		return bot.Reply{Kind: bot.KindCountry, Title: "Call " + strconv.Itoa(int(n)), Summary: q.Text, CacheKey: q.Text}
+	}))
+	c := f.nextConn(t)
+	ack := func(env, text string) string {
+		c.send(slashEnvelope(env, text))
+		a := c.nextAck(t)
+		if a.EnvelopeID != env {
+			t.Fatalf("ack envelope_id = %q, want %s", a.EnvelopeID, env)
+		}
+		return string(a.Payload)
+	}
+	first, again, other := ack("env-1", "a"), ack("env-2", "a"), ack("env-3", "b")
+	if first != again || !strings.Contains(again, "Call 1") {
+		t.Errorf("the same key rendered anew:\n%s\n%s", first, again)
+	}
+	if other == first || !strings.Contains(other, "Call 3") || calls.Load() != 3 {
+		t.Errorf("another key reused an answer, or the handler was skipped (%d calls):\n%s", calls.Load(), other)
 	}
 }
 

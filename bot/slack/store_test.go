@@ -152,7 +152,7 @@ func fixedNow() time.Time { return time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC
 // the real bot, starts with how to ask in Slack.
 func TestHTTPHelpShowsSlackUsage(t *testing.T) {
 	fx := newHTTPFixture(t, docSecret)
-	fx.h.h = storeBot(t)
+	fx.h.answerer.h = storeBot(t)
 	body := strings.Replace(docBody, "text=", "text=help", 1)
 	w := fx.do(signedAt(time.Now(), CommandsPath, formType, body))
 	if w.Code != http.StatusOK {

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // update is the one -update flag of every package whose tests compare
@@ -95,4 +96,18 @@ func (b *LogBuffer) Contains(s string) bool { return strings.Contains(b.String()
 // Logger returns a debug-level text logger writing to b.
 func (b *LogBuffer) Logger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug}))
+}
+
+// LoggerAt is Logger with every record's time read from now, a test's
+// clock, so that a test can check the times it logs.
+func (b *LogBuffer) LoggerAt(now func() time.Time) *slog.Logger {
+	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{
+		Level: slog.LevelDebug,
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if a.Key == slog.TimeKey && len(groups) == 0 {
+				return slog.Time(slog.TimeKey, now())
+			}
+			return a
+		},
+	}))
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // recorder is a testing.TB that records failures instead of failing.
@@ -73,5 +74,19 @@ func TestLogBufferConcurrent(t *testing.T) {
 	}
 	if !b.Contains("k=v") || b.Len() == 0 {
 		t.Errorf("Contains/Len wrong: %q", b.String())
+	}
+}
+
+func TestLoggerAt(t *testing.T) {
+	var b LogBuffer
+	now := time.Date(2001, 2, 3, 4, 5, 6, 0, time.UTC)
+	log := b.LoggerAt(func() time.Time { return now })
+	log.Info("one")
+	now = now.Add(1500 * time.Millisecond)
+	log.With("k", "v").WithGroup("g").Info("two", "time", "an attr, not the record's")
+	lines := strings.Split(strings.TrimSpace(b.String()), "\n")
+	if len(lines) != 2 || !strings.HasPrefix(lines[0], "time=2001-02-03T04:05:06.000Z ") ||
+		!strings.HasPrefix(lines[1], "time=2001-02-03T04:05:07.500Z ") || !strings.Contains(lines[1], `g.time="an attr, not the record's"`) {
+		t.Errorf("log = %q, want the records at the test's clock", b.String())
 	}
 }
