@@ -175,8 +175,8 @@ func (b *Bot) buttons(r Reply) []Button {
 		if !r.Full {
 			bs = []Button{mk("Full card", ActCard, r.Key, 0)}
 		}
-	case KindList, KindSearch, KindLatest, KindSince, KindFrom, KindRanking, KindSources:
-		if r.Full {
+	default:
+		if !r.Paged() {
 			return nil
 		}
 		page, pages := r.PageNumber(), r.Pages()
@@ -198,11 +198,7 @@ func (b *Bot) buttons(r Reply) []Button {
 
 // Pages is how many pages of PageSize entries the answer's list has.
 func (r Reply) Pages() int {
-	n := len(r.Results)
-	if r.Kind == KindSources {
-		n = len(r.Sources)
-	}
-	return max(1, (n+PageSize-1)/PageSize)
+	return max(1, (r.entries()+PageSize-1)/PageSize)
 }
 
 // PageNumber is the page the short form shows, from 1.
