@@ -208,11 +208,14 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 		// keeps every answer cheap whatever is pasted in.
 		r = b.help(fmt.Sprintf("That is %d characters long; ask about one country, topic or command at a time (at most %d characters).", len(q.Text), MaxQuery))
 	} else {
-		p := parse(q.Text)
-		if q.Button != "" {
+		var p parsed
+		switch {
+		case q.Button != "":
 			p = parsed{cmd: cmdAction}
+		default:
+			p = parse(q.Text)
 		}
-		if p.cmd != cmdLookup && p.cmd != cmdHelp {
+		if p.cmd != cmdLookup && p.cmd != cmdHelp && p.cmd != cmdAction {
 			// A country's whole name wins over a command word in it:
 			// "new zealand" is not "new" (latest) about "zealand".
 			if _, ok := b.store.Named(strings.TrimRight(strings.TrimSpace(q.Text), "?!. ")); ok {
@@ -241,10 +244,17 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 	if r.Buttons == nil {
 		r.Buttons = b.buttons(r)
 	}
-	if q.Button == "" && r.Kind != KindMap {
-		// The same words, on the same data, the same day, for the same
-		// audience, get the same answer: the bot keeps no other state.
-		r.CacheKey = b.store.Digest() + "|" + now.Format("2006-01-02") + "|" + r.Visibility.String() + "|" + strings.TrimSpace(q.Text)
+	if r.Kind != KindMap {
+		// The same words (or button), on the same data, the same day, for
+		// the same audience, get the same answer: the bot keeps no other
+		// state. A button's answer depends on its value alone (its digest
+		// says whether to note newer data); "b:" and "q:" keep a button's
+		// key from ever being a typed question's.
+		what := "q:" + strings.TrimSpace(q.Text)
+		if q.Button != "" {
+			what = "b:" + q.Button
+		}
+		r.CacheKey = b.store.Digest() + "|" + now.Format("2006-01-02") + "|" + r.Visibility.String() + "|" + what
 	}
 	return r
 }

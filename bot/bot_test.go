@@ -587,9 +587,24 @@ func TestCacheKey(t *testing.T) {
 			t.Errorf("%s has uganda's key %q", what, k)
 		}
 	}
+	// A button's answer is kept by its value: a question typed as that
+	// value (or with the key's own separators) never shares its key.
 	card := h(day1, bot.Query{Text: "uganda"})
-	if key := h(day1, bot.Query{Button: card.Buttons[0].Value}).CacheKey; key != "" {
-		t.Errorf("a button's answer has a cache key %q", key)
+	v := card.Buttons[0].Value
+	bk := h(day1, bot.Query{Button: v}).CacheKey
+	if bk == "" || bk != h(day1, bot.Query{Button: v}).CacheKey || !strings.Contains(bk, s.Digest()) {
+		t.Errorf("button %q: key %q empty, unstable or without the data digest", v, bk)
+	}
+	for what, other := range map[string]string{
+		"another button":      h(day1, bot.Query{Button: card.Buttons[1].Value}).CacheKey,
+		"another day":         h(day2, bot.Query{Button: v}).CacheKey,
+		"the value typed":     h(private, bot.Query{Text: v}).CacheKey,
+		"the key's own shape": h(private, bot.Query{Text: "b:" + v}).CacheKey,
+		"uganda":              k,
+	} {
+		if other == bk {
+			t.Errorf("%s has the button's key %q", what, bk)
+		}
 	}
 	if key := h(day1, bot.Query{Text: "map"}).CacheKey; key != "" {
 		t.Errorf("a map has a cache key %q", key)

@@ -27,6 +27,7 @@ func TestDependencies(t *testing.T) {
 		"github.com/oasisprotocol/curve25519-voi": mod + "/bot/discord",
 		"golang.org/x/image":                      mod + "/internal/worldmap",
 		"github.com/hashicorp/golang-lru":         mod + "/bot",
+		"github.com/go-json-experiment/json":      mod + "/bot/slack",
 	}
 	// The core may also use the map drawing package: pure Go, no I/O, no
 	// SDK (its own data subpackage with it).

@@ -108,9 +108,11 @@ type Reply struct {
 	Image *Image
 
 	// CacheKey says everything this answer depends on (the data's digest,
-	// the day, the visibility and the query as typed), so that a platform
-	// may keep what it rendered from it under that key (see Cache); ""
-	// for an answer that must not be reused (a button's, a map's).
+	// the day, the visibility and the query as typed or the button
+	// pressed), so that a platform may keep what it rendered from it under
+	// that key (see Cache); "" for an answer that must not be reused (a
+	// map's, drawn for its filter, or one the bot did not compute, such as
+	// a rate limiter's).
 	CacheKey string
 
 	AsOf  string // YYYY-MM-DD, the data's as-of date

@@ -183,11 +183,11 @@ type answerer struct {
 	log       *slog.Logger
 	hooks     Hooks
 	now       func() time.Time   // Config.Now
-	rendered  *bot.Cache[[]byte] // slash-command answers as rendered, by Reply.CacheKey
+	rendered  *bot.Cache[[]byte] // slash-command answers and response_url bodies as rendered, by Reply.CacheKey
 }
 
-// renderedAnswers bounds the slash-command answers kept rendered: a few
-// KB each.
+// renderedAnswers bounds the answers kept rendered, commands' and
+// buttons': a few KB each.
 const renderedAnswers = 512
 
 func newAnswerer(cfg Config, api *slack.Client, h bot.Handler) *answerer {

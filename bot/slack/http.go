@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -129,7 +128,9 @@ func (s *httpHandler) serve(w http.ResponseWriter, r *http.Request, contentType 
 		s.reject(w, r, rejection{http.StatusUnsupportedMediaType, reasonContentType, ct})
 		return
 	}
-	body, rej := s.readBody(w, r)
+	buf := bodies.Get().(*bytes.Buffer)
+	defer putBody(buf)
+	body, rej := s.readBody(w, r, buf)
 	if rej.status != 0 {
 		s.reject(w, r, rej)
 		return
@@ -150,21 +151,38 @@ func (s *httpHandler) serve(w http.ResponseWriter, r *http.Request, contentType 
 	next(w, r, body, start)
 }
 
-// readBody reads the whole body, refusing more than MaxBodyBytes. Its
-// buffer grows with the bytes that arrive, never with what the request
-// claims it will send.
-func (s *httpHandler) readBody(w http.ResponseWriter, r *http.Request) ([]byte, rejection) {
+// readBody reads the whole body into buf, refusing more than
+// MaxBodyBytes. The buffer grows with the bytes that arrive, never with
+// what the request claims it will send. The body is buf's: it is good
+// until buf goes back to the pool, when the request has been handled
+// (what is kept of it, the parsers copy).
+func (s *httpHandler) readBody(w http.ResponseWriter, r *http.Request, buf *bytes.Buffer) ([]byte, rejection) {
 	if r.ContentLength > s.cfg.MaxBodyBytes {
 		return nil, rejection{status: http.StatusRequestEntityTooLarge, reason: reasonTooLarge}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes))
-	if err != nil {
+	buf.Reset()
+	if _, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)); err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			return nil, rejection{status: http.StatusRequestEntityTooLarge, reason: reasonTooLarge}
 		}
 		return nil, rejection{status: http.StatusBadRequest, reason: reasonUnreadable}
 	}
-	return body, rejection{}
+	return buf.Bytes(), rejection{}
+}
+
+// bodies holds buffers for request bodies: reading a few KB into a fresh
+// slice, grown step by step, allocated more than the rest of handling a
+// button press.
+var bodies = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledBody is the largest buffer kept for reuse; a larger one (a
+// rare large body) is left to the garbage collector.
+const maxPooledBody = 64 << 10
+
+func putBody(buf *bytes.Buffer) {
+	if buf.Cap() <= maxPooledBody {
+		bodies.Put(buf)
+	}
 }
 
 // verify checks Slack's v0 signature of body with slack-go: HMAC-SHA256

@@ -110,12 +110,11 @@ func (a *answerer) responseURLOK(raw string) bool {
 	return a.apiURL != nil && a.apiURL.Host != "" && u.Scheme == a.apiURL.Scheme && strings.EqualFold(u.Host, a.apiURL.Host)
 }
 
-// respond posts m through a response_url, ephemeral, replacing the
-// pressed message when replace is set. It encodes the message itself:
+// responseJSON is m as posted to a response_url: ephemeral, replacing
+// the pressed message when replace is set. It encodes the message itself:
 // slack.WebhookMessage holds blocks in slack.Blocks, whose encoder
 // re-compacts the whole message, which cost nearly half of encoding it.
-// The errors are slack-go's, so that retry reads them.
-func (a *answerer) respond(ctx context.Context, responseURL string, m Message, replace bool) error {
+func responseJSON(m Message, replace bool) []byte {
 	m.ResponseType = slack.ResponseTypeEphemeral
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -123,10 +122,13 @@ func (a *answerer) respond(ctx context.Context, responseURL string, m Message, r
 	// HTML, as json.Marshal does, made the post longer and a fifth slower
 	// to encode.
 	enc.SetEscapeHTML(false)
-	if err := enc.Encode(responseBody{Message: m, ReplaceOriginal: replace}); err != nil {
-		return err
-	}
-	body := buf.Bytes()
+	enc.Encode(responseBody{Message: m, ReplaceOriginal: replace}) // plain strings and slack-go blocks: cannot fail
+	return buf.Bytes()
+}
+
+// respond posts body, a message as responseJSON encodes it, to a
+// response_url. The errors are slack-go's, so that retry reads them.
+func (a *answerer) respond(ctx context.Context, responseURL string, body []byte) error {
 	return retry(ctx, func(ctx context.Context) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, responseURL, bytes.NewReader(body))
 		if err != nil {
@@ -214,7 +216,9 @@ func (a *answerer) routeOf(p press) route {
 	return routeNone
 }
 
-// press answers a button press privately.
+// press answers a button press privately. Everyone who presses one
+// button gets the same bytes through a response_url (the answer's cache
+// key says all they depend on): rendered and encoded once.
 func (a *answerer) press(ctx context.Context, p press, start time.Time) {
 	ctx, cancel := context.WithTimeout(ctx, postTimeout)
 	defer cancel()
@@ -228,15 +232,20 @@ func (a *answerer) press(ctx context.Context, p press, start time.Time) {
 	// Private: an upload would show the map to the whole channel.
 	o, _ := a.mapOpts(reply, true)
 	o.ephemeral = true
-	m, _ := renderMessage(reply, o)
 	var err error
-	switch rt {
-	case routeReplace:
-		err = a.respond(ctx, p.responseURL, m, true)
-	case routeThread:
+	if rt == routeThread {
+		m, _ := renderMessage(reply, o)
 		err = a.postEphemeral(ctx, p.channel, p.user, p.threadTS, m)
-	case routeEphemeral:
-		err = a.respond(ctx, p.responseURL, m, false)
+	} else {
+		replace := rt == routeReplace
+		build := func() []byte { m, _ := renderMessage(reply, o); return responseJSON(m, replace) }
+		var body []byte
+		if key := reply.CacheKey; key != "" && reply.Image == nil {
+			body = a.rendered.GetOrAdd(key+"|"+rt.String(), build)
+		} else {
+			body = build()
+		}
+		err = a.respond(ctx, p.responseURL, body)
 	}
 	d := a.now().Sub(start)
 	a.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)

@@ -141,7 +141,7 @@ func (a *answerer) tellByResponseURL(responseURL string) func(context.Context, M
 		if !a.responseURLOK(responseURL) {
 			return errors.New(reasonResponseURL)
 		}
-		return a.respond(ctx, responseURL, m, false)
+		return a.respond(ctx, responseURL, responseJSON(m, false))
 	}
 }
 
