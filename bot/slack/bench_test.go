@@ -180,12 +180,16 @@ func signedPress(actionID, value string, pressed bot.Reply, ephemeral bool) (*ht
 // presses it after the first), and "first", a button nobody has pressed
 // today (no cache key, so it is rendered and encoded every time).
 //
-// Where the time goes (2-core VM, Go 1.26): about 25 µs is net/url and
-// encoding/json reading the form, which carries the pressed public message
-// whole (pressing on one's own ephemeral message, whose payload leaves it
-// out, costs half); 10 to 15 µs is the scheduler waking the second core
-// for the answer's goroutine and for drain; a first press adds rendering
-// and encoding the answer.
+// Where the time goes (2-core VM, Go 1.26, 2026-12-02): a press again
+// takes 21-45 µs/op on two CPUs, 18-35 with -cpu 1. Reading the form
+// (net/url, then the payload with the v1 API of encoding/json/v2) takes
+// about 17 µs of a press on a public message, which Slack sends back
+// whole; a press on one's own ephemeral message, whose payload leaves it
+// out, costs half. On two CPUs about 13 µs more is the benchmark's own
+// wait (drain parks this goroutine and the answer's wakes it), and about
+// 5 µs waking the idle second core for the answer's goroutine. A first
+// press adds rendering and encoding the answer: 20 µs for a page of a
+// list, 45 for a full card (49-102 µs/op on two CPUs, 37-83 with -cpu 1).
 func BenchmarkHTTPInteraction(b *testing.B) {
 	store := storeBotTB(b)
 	list := store.Handle(context.Background(), bot.Query{Text: "list", Platform: platform})
