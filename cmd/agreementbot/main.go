@@ -166,12 +166,18 @@ func loadStore(cfg *config) (*knowledge.Store, error) {
 
 // ask answers one question and exits 0, also for not-found answers.
 func ask(ctx context.Context, b *bot.Bot, args []string, stdout, stderr io.Writer) int {
-	asJSON := false
-	if len(args) > 0 && (args[0] == "--json" || args[0] == "-json") {
-		asJSON, args = true, args[1:]
+	fs := flag.NewFlagSet("ask", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "print the answer as JSON (see docs/json.md)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: agreementbot ask [--json] TEXT")
+		fs.PrintDefaults()
 	}
-	r := b.Handle(ctx, bot.Query{Text: strings.Join(args, " "), Platform: "console"})
-	if asJSON {
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
+	}
+	r := b.Handle(ctx, bot.Query{Text: strings.Join(fs.Args(), " "), Platform: "console"})
+	if *asJSON {
 		out, err := r.JSON()
 		if err != nil {
 			fmt.Fprintf(stderr, "agreementbot: %v\n", err)
@@ -248,8 +254,12 @@ func drawMap(ctx context.Context, b *bot.Bot, args []string, stdout, stderr io.W
 	fs := flag.NewFlagSet("map", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("o", "agreement-map.png", "the PNG file to write")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "usage: agreementbot map [-o FILE] [FILTER]")
+		fs.PrintDefaults()
+	}
+	if code, ok := parseFlags(fs, args); !ok {
+		return code
 	}
 	r := b.Handle(ctx, bot.Query{Text: strings.TrimSpace("map " + strings.Join(fs.Args(), " ")), Platform: "console"})
 	if r.Kind != bot.KindMap || r.Image == nil {
@@ -264,6 +274,19 @@ func drawMap(ctx context.Context, b *bot.Bot, args []string, stdout, stderr io.W
 	fmt.Fprintln(stdout, path)
 	fmt.Fprintln(stdout, strings.TrimRight(r.Text(), "\n"))
 	return 0
+}
+
+// parseFlags parses a subcommand's flags. When it cannot go on, it says
+// with what exit code: 0 after -h or --help (the usage is printed), 2
+// for a flag it does not know (printed with the usage).
+func parseFlags(fs *flag.FlagSet, args []string) (code int, ok bool) {
+	switch err := fs.Parse(args); {
+	case errors.Is(err, flag.ErrHelp):
+		return 0, false
+	case err != nil:
+		return 2, false
+	}
+	return 0, true
 }
 
 // saveImage returns a function that writes an answer's picture to path, or

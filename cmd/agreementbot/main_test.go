@@ -46,6 +46,27 @@ func TestAskText(t *testing.T) {
 	}
 }
 
+// TestSubcommandFlags: -h and --help print a subcommand's usage and exit 0
+// without answering; a flag it does not know exits 2 with the usage.
+func TestSubcommandFlags(t *testing.T) {
+	for _, args := range [][]string{{"ask", "--help"}, {"ask", "-h"}, {"map", "--help"}} {
+		code, out, errs := runIn(t, env(), "", args...)
+		if code != 0 || out != "" || !strings.Contains(errs, "usage: agreementbot "+args[0]) {
+			t.Errorf("%v = %d, stdout %q, stderr %q; want 0 and the usage", args, code, out, errs)
+		}
+	}
+	for _, args := range [][]string{{"ask", "--bogus", "uganda"}, {"map", "--bogus"}} {
+		code, out, errs := runIn(t, env(), "", args...)
+		if code != 2 || out != "" || !strings.Contains(errs, "-bogus") || !strings.Contains(errs, "usage: agreementbot "+args[0]) {
+			t.Errorf("%v = %d, stdout %q, stderr %q; want 2 naming the flag", args, code, out, errs)
+		}
+	}
+	// Words after the question are the question's, even with dashes.
+	if code, out, _ := runIn(t, env(), "", "ask", "uganda", "-h"); code != 0 || !strings.HasPrefix(out, "Uganda") {
+		t.Errorf("ask uganda -h = %d\n%s", code, out)
+	}
+}
+
 func TestAskJSON(t *testing.T) {
 	code, out, errs := runIn(t, env(), "", "ask", "--json", "which", "countries", "took", "people", "from", "Cuba?")
 	if code != 0 {
