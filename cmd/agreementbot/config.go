@@ -43,7 +43,7 @@ var variables = []variable{
 	{"DISCORD_SHARD_COUNT", "1", false, "Number of gateway shards."},
 	{"DISCORD_API_URL", "https://discord.com", false, "Discord REST base URL, the gateway lookup included (tests, compatible servers)."},
 	{"HTTP_ADDR", ":8080", false, "Address of the HTTP server (host:port; 127.0.0.1:0 picks a free port)."},
-	{"METRICS_ADDR", "", false, "Optional separate, private address for /metrics (otherwise served on HTTP_ADDR)."},
+	{"METRICS_ADDR", "", false, "Optional separate, private address for /metrics, with /healthz and /readyz (otherwise /metrics is served on HTTP_ADDR)."},
 	{"PUBLIC_URL", "", false, "Public https URL of this server: the Slack manifest's request URLs, and where map images are published (/maps/...) for Slack and Discord."},
 	{"CORRECTIONS_URL", "", false, "Where people report a wrong fact (an https URL): shown by about and at the foot of every full card. Default: the issues page of the repository named by the module path."},
 	{"REPLY_VISIBILITY", "channel", false, "channel or private: who sees answers that carry facts."},

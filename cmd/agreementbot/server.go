@@ -78,6 +78,14 @@ func serve(ctx context.Context, s *service, m mode) int {
 		return true
 	}
 
+	// The chat connections are down until they connect: marked so before
+	// anything listens, /readyz never says ready before they are up.
+	if m == modeAll && cfg.slackSocket() {
+		s.health.set("slack", false)
+	}
+	if m == modeAll && cfg.discordGateway() {
+		s.health.set("discord", false)
+	}
 	if m == modeHTTP || cfg.slackHTTP() || cfg.discordHTTP() {
 		mux, err := s.mux()
 		if err != nil {
@@ -89,9 +97,7 @@ func serve(ctx context.Context, s *service, m mode) int {
 		}
 	}
 	if cfg.MetricsAddr != "" {
-		mm := http.NewServeMux()
-		mm.Handle("GET /metrics", s.metrics.Handler())
-		if !listen(cfg.MetricsAddr, "metrics", mm) {
+		if !listen(cfg.MetricsAddr, "metrics", s.metricsMux()) {
 			return 1
 		}
 	}

@@ -2,12 +2,14 @@ package main
 
 import (
 	"bufio"
+	"context"
 	"crypto/ed25519"
 	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"regexp"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -226,5 +228,64 @@ func TestShutdownLogsOnlyWhatIsTrue(t *testing.T) {
 				t.Errorf("run %d: shutdown logged %q though nothing was pending:\n%s", i, lie, after)
 			}
 		}
+	}
+}
+
+var listeningMetrics = regexp.MustCompile(`msg=listening what=metrics addr=(\S+)`)
+
+// TestProbesOnMetricsAddr: a process with no HTTP server (Socket Mode only
+// here) answers /healthz and /readyz on METRICS_ADDR, and /readyz says the
+// connection is down while Slack cannot be reached.
+func TestProbesOnMetricsAddr(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	logs := &testkit.LogBuffer{}
+	done := make(chan int, 1)
+	getenv := withTestDefaults(env("SLACK_BOT_TOKEN", "xoxb-1", "SLACK_APP_TOKEN", "xapp-1",
+		"SLACK_API_URL", "http://127.0.0.1:1/api/", "METRICS_ADDR", "127.0.0.1:0"))
+	go func() {
+		done <- run(ctx, nil, getenv, "", time.Now, strings.NewReader(""), io.Discard, logs)
+	}()
+	defer func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			t.Error("the process did not stop")
+		}
+	}()
+	var base string
+	for deadline := time.Now().Add(20 * time.Second); base == ""; time.Sleep(10 * time.Millisecond) {
+		if m := listeningMetrics.FindStringSubmatch(logs.String()); m != nil {
+			base = "http://" + m[1]
+		} else if time.Now().After(deadline) {
+			t.Fatalf("no metrics server:\n%s", logs.String())
+		}
+	}
+	if strings.Contains(logs.String(), "what=http ") {
+		t.Fatalf("an HTTP server was started for Socket Mode alone:\n%s", logs.String())
+	}
+	get := func(path string) (int, string) {
+		resp, err := http.Get(base + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, strings.TrimSpace(string(b))
+	}
+	if code, body := get("/healthz"); code != 200 || body != "ok" {
+		t.Errorf("/healthz = %d %q", code, body)
+	}
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		code, body := get("/readyz")
+		if code == 503 && body == "slack connection down" {
+			break
+		}
+		if code == 200 || time.Now().After(deadline) {
+			t.Fatalf("/readyz = %d %q, want 503 slack connection down", code, body)
+		}
+	}
+	if code, _ := get("/metrics"); code != 200 {
+		t.Errorf("/metrics = %d", code)
 	}
 }

@@ -171,10 +171,10 @@ func discordConfig(cfg *config, log *slog.Logger, hooks bot.Hooks, now func() ti
 	}
 }
 
-// mux builds the HTTP routes. A platform that is not configured has no
-// routes, so its paths answer 404.
-func (s *service) mux() (http.Handler, error) {
-	m := http.NewServeMux()
+// probes adds /healthz and /readyz to m: on the HTTP server, and on the
+// metrics server too, so that a process with no HTTP server (Socket Mode
+// or the Discord gateway only) can be probed there.
+func (s *service) probes(m *http.ServeMux) {
 	m.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		io.WriteString(w, "ok\n")
@@ -187,6 +187,22 @@ func (s *service) mux() (http.Handler, error) {
 		}
 		io.WriteString(w, why+"\n")
 	})
+}
+
+// metricsMux builds the routes of the METRICS_ADDR server: the metrics
+// and the probes.
+func (s *service) metricsMux() http.Handler {
+	m := http.NewServeMux()
+	m.Handle("GET /metrics", s.metrics.Handler())
+	s.probes(m)
+	return m
+}
+
+// mux builds the HTTP routes. A platform that is not configured has no
+// routes, so its paths answer 404.
+func (s *service) mux() (http.Handler, error) {
+	m := http.NewServeMux()
+	s.probes(m)
 	if s.cfg.MetricsAddr == "" {
 		m.Handle("GET /metrics", s.metrics.Handler())
 	}
