@@ -114,7 +114,7 @@ func (a *answerer) responseURLOK(raw string) bool {
 // the pressed message when replace is set. It encodes the message itself:
 // slack.WebhookMessage holds blocks in slack.Blocks, whose encoder
 // re-compacts the whole message, which cost nearly half of encoding it.
-func responseJSON(m Message, replace bool) []byte {
+func responseJSON(m Message, replace bool) ([]byte, error) {
 	m.ResponseType = slack.ResponseTypeEphemeral
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -122,8 +122,10 @@ func responseJSON(m Message, replace bool) []byte {
 	// HTML, as json.Marshal does, made the post longer and a fifth slower
 	// to encode.
 	enc.SetEscapeHTML(false)
-	enc.Encode(responseBody{Message: m, ReplaceOriginal: replace}) // plain strings and slack-go blocks: cannot fail
-	return buf.Bytes()
+	if err := enc.Encode(responseBody{Message: m, ReplaceOriginal: replace}); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // respond posts body, a message as responseJSON encodes it, to a
@@ -237,15 +239,11 @@ func (a *answerer) press(ctx context.Context, p press, start time.Time) {
 		m, _ := renderMessage(reply, o)
 		err = a.postEphemeral(ctx, p.channel, p.user, p.threadTS, m)
 	} else {
-		replace := rt == routeReplace
-		build := func() []byte { m, _ := renderMessage(reply, o); return responseJSON(m, replace) }
 		var body []byte
-		if key := reply.CacheKey; key != "" && reply.Image == nil {
-			body = a.rendered.GetOrAdd(key+"|"+rt.String(), build)
-		} else {
-			body = build()
+		body, err = a.pressBody(reply, o, rt)
+		if err == nil {
+			err = a.respond(ctx, p.responseURL, body)
 		}
-		err = a.respond(ctx, p.responseURL, body)
 	}
 	d := a.now().Sub(start)
 	a.hooks.OnAnswered(string(reply.Kind), bot.DeliveryOutcome(err), d)
@@ -254,4 +252,27 @@ func (a *answerer) press(ctx context.Context, p press, start time.Time) {
 		return
 	}
 	a.log.Debug("slack: button answered", "route", rt.String(), "action", excerpt(p.action), "kind", reply.Kind, "duration", d)
+}
+
+// pressBody is the response_url body of a press's answer, for route rt.
+// An answer with a cache key is rendered and encoded once for everyone
+// who presses that button (the key says all it depends on), by route: a
+// page replaced in place and a new message differ. A body that could not
+// be encoded is not kept.
+func (a *answerer) pressBody(reply bot.Reply, o renderOpts, rt route) ([]byte, error) {
+	key := reply.CacheKey
+	if key != "" && reply.Image == nil {
+		key += "|" + rt.String()
+		if b, ok := a.rendered.Get(key); ok {
+			return b, nil
+		}
+	} else {
+		key = ""
+	}
+	m, _ := renderMessage(reply, o)
+	b, err := responseJSON(m, rt == routeReplace)
+	if err == nil && key != "" {
+		a.rendered.Add(key, b)
+	}
+	return b, err
 }

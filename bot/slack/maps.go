@@ -141,7 +141,11 @@ func (a *answerer) tellByResponseURL(responseURL string) func(context.Context, M
 		if !a.responseURLOK(responseURL) {
 			return errors.New(reasonResponseURL)
 		}
-		return a.respond(ctx, responseURL, responseJSON(m, false))
+		body, err := responseJSON(m, false)
+		if err != nil {
+			return err
+		}
+		return a.respond(ctx, responseURL, body)
 	}
 }
 

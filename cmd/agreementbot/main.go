@@ -173,10 +173,15 @@ func ask(ctx context.Context, b *bot.Bot, args []string, stdout, stderr io.Write
 		fmt.Fprintln(fs.Output(), "usage: agreementbot ask [--json] TEXT")
 		fs.PrintDefaults()
 	}
-	if code, ok := parseFlags(fs, args); !ok {
-		return code
+	// A question may start with a dash (a pasted bullet, "- uganda"): the
+	// words are read as flags only when the first is one of ask's.
+	if len(args) > 0 && askFlag(args[0]) {
+		if code, ok := parseFlags(fs, args); !ok {
+			return code
+		}
+		args = fs.Args()
 	}
-	r := b.Handle(ctx, bot.Query{Text: strings.Join(fs.Args(), " "), Platform: "console"})
+	r := b.Handle(ctx, bot.Query{Text: strings.Join(args, " "), Platform: "console"})
 	if *asJSON {
 		out, err := r.JSON()
 		if err != nil {
@@ -274,6 +279,18 @@ func drawMap(ctx context.Context, b *bot.Bot, args []string, stdout, stderr io.W
 	fmt.Fprintln(stdout, path)
 	fmt.Fprintln(stdout, strings.TrimRight(r.Text(), "\n"))
 	return 0
+}
+
+// askFlag reports whether arg is one of ask's flags (-json, -h, -help,
+// with one dash or two, and --json=true and the like) or "--", which ends
+// them.
+func askFlag(arg string) bool {
+	if arg == "--" {
+		return true
+	}
+	name := strings.TrimPrefix(strings.TrimPrefix(arg, "-"), "-")
+	name, _, _ = strings.Cut(name, "=")
+	return name != arg && (name == "json" || name == "h" || name == "help")
 }
 
 // parseFlags parses a subcommand's flags. When it cannot go on, it says

@@ -55,15 +55,21 @@ func TestSubcommandFlags(t *testing.T) {
 			t.Errorf("%v = %d, stdout %q, stderr %q; want 0 and the usage", args, code, out, errs)
 		}
 	}
-	for _, args := range [][]string{{"ask", "--bogus", "uganda"}, {"map", "--bogus"}} {
+	for _, args := range [][]string{{"ask", "--json", "--bogus", "uganda"}, {"map", "--bogus"}} {
 		code, out, errs := runIn(t, env(), "", args...)
 		if code != 2 || out != "" || !strings.Contains(errs, "-bogus") || !strings.Contains(errs, "usage: agreementbot "+args[0]) {
 			t.Errorf("%v = %d, stdout %q, stderr %q; want 2 naming the flag", args, code, out, errs)
 		}
 	}
-	// Words after the question are the question's, even with dashes.
-	if code, out, _ := runIn(t, env(), "", "ask", "uganda", "-h"); code != 0 || !strings.HasPrefix(out, "Uganda") {
-		t.Errorf("ask uganda -h = %d\n%s", code, out)
+	// A question's words are the question's, dashes and all: after it, or
+	// leading it when they are not ask's flags (a pasted bullet).
+	for _, args := range [][]string{{"ask", "uganda", "-h"}, {"ask", "-", "uganda"}, {"ask", "-uganda"}, {"ask", "--", "-h", "uganda"}} {
+		if code, out, _ := runIn(t, env(), "", args...); code != 0 || !strings.HasPrefix(out, "Uganda") {
+			t.Errorf("%v = %d\n%s", args, code, out)
+		}
+	}
+	if code, out, _ := runIn(t, env(), "", "ask", "--json=true", "uganda"); code != 0 || !strings.HasPrefix(out, "{") {
+		t.Errorf("ask --json=true uganda = %d\n%s", code, out)
 	}
 }
 
