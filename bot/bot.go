@@ -208,11 +208,8 @@ func (b *Bot) Handle(_ context.Context, q Query) Reply {
 		// keeps every answer cheap whatever is pasted in.
 		r = b.help(fmt.Sprintf("That is %d characters long; ask about one country, topic or command at a time (at most %d characters).", len(q.Text), MaxQuery))
 	} else {
-		var p parsed
-		switch {
-		case q.Button != "":
-			p = parsed{cmd: cmdAction}
-		default:
+		p := parsed{cmd: cmdAction}
+		if q.Button == "" {
 			p = parse(q.Text)
 		}
 		if p.cmd != cmdLookup && p.cmd != cmdHelp && p.cmd != cmdAction {

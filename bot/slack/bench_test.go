@@ -80,15 +80,21 @@ func benchServe(b *testing.B, h http.Handler, r *http.Request, rd *bytes.Reader)
 	cpu := cpuTime()
 	defer func() { reportCPU(b, cpu) }()
 	for b.Loop() {
-		rd.Seek(0, io.SeekStart)
-		r.Body = io.NopCloser(rd)
-		r.Form, r.PostForm = nil, nil
-		w.h, w.status, w.n = http.Header{}, 0, 0
-		h.ServeHTTP(w, r)
+		serveAgain(h, w, r, rd)
 		if w.status != http.StatusOK || w.n < 1000 {
 			b.Fatalf("status %d, %d bytes", w.status, w.n)
 		}
 	}
+}
+
+// serveAgain serves r once more, as net/http would: its body rewound, no
+// form parsed yet, and a fresh header map in w.
+func serveAgain(h http.Handler, w *discardWriter, r *http.Request, rd *bytes.Reader) {
+	rd.Seek(0, io.SeekStart)
+	r.Body = io.NopCloser(rd)
+	r.Form, r.PostForm = nil, nil
+	w.h, w.status, w.n = http.Header{}, 0, 0
+	h.ServeHTTP(w, r)
 }
 
 // reportCPU reports the CPU time used since start per operation, as
@@ -243,11 +249,7 @@ func benchPress(b *testing.B, name string, h *httpHandler, action, value string,
 		b.ReportAllocs()
 		cpu := cpuTime()
 		for b.Loop() {
-			rd.Seek(0, io.SeekStart)
-			r.Body = io.NopCloser(rd)
-			r.Form, r.PostForm = nil, nil
-			w.h, w.status, w.n = http.Header{}, 0, 0
-			h.ServeHTTP(w, r)
+			serveAgain(h, w, r, rd)
 			if w.status != http.StatusOK || w.n != 0 {
 				b.Fatalf("status %d, %d bytes", w.status, w.n)
 			}

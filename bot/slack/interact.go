@@ -260,14 +260,12 @@ func (a *answerer) press(ctx context.Context, p press, start time.Time) {
 // page replaced in place and a new message differ. A body that could not
 // be encoded is not kept.
 func (a *answerer) pressBody(reply bot.Reply, o renderOpts, rt route) ([]byte, error) {
-	key := reply.CacheKey
-	if key != "" && reply.Image == nil {
-		key += "|" + rt.String()
+	key := ""
+	if reply.CacheKey != "" && reply.Image == nil {
+		key = reply.CacheKey + "|" + rt.String()
 		if b, ok := a.rendered.Get(key); ok {
 			return b, nil
 		}
-	} else {
-		key = ""
 	}
 	m, _ := renderMessage(reply, o)
 	b, err := responseJSON(m, rt == routeReplace)

@@ -61,6 +61,19 @@ func startServe(t *testing.T, getenv func(string) string) (string, func() int, *
 	}
 }
 
+// httpGet GETs u and returns the status and the body, trimmed of
+// surrounding space.
+func httpGet(t *testing.T, u string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, strings.TrimSpace(string(b))
+}
+
 // withTestDefaults sets SHUTDOWN_DELAY to 0 unless the test sets it.
 func withTestDefaults(getenv func(string) string) func(string) string {
 	return func(k string) string {
@@ -103,15 +116,7 @@ func TestServeEndToEnd(t *testing.T) {
 		"RATE_LIMIT_PER_USER", "0",
 	))
 
-	get := func(path string) (int, string) {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
-	}
+	get := func(path string) (int, string) { return httpGet(t, base+path) }
 	if code, _ := get("/healthz"); code != 200 {
 		t.Errorf("/healthz = %d", code)
 	}
@@ -122,7 +127,7 @@ func TestServeEndToEnd(t *testing.T) {
 		if code == 200 {
 			break
 		}
-		if code != 503 || strings.TrimSpace(body) != "building indexes" || time.Now().After(deadline) {
+		if code != 503 || body != "building indexes" || time.Now().After(deadline) {
 			t.Fatalf("/readyz = %d %s", code, body)
 		}
 	}

@@ -78,13 +78,31 @@ func serve(ctx context.Context, s *service, m mode) int {
 		return true
 	}
 
-	// The chat connections are down until they connect: marked so before
-	// anything listens, /readyz never says ready before they are up.
+	// The chat connections, built before anything listens and down until
+	// they connect, so that /readyz never says ready before they are up.
+	type chat struct {
+		name string
+		run  func(context.Context) error
+	}
+	var toStart []chat
 	if m == modeAll && cfg.slackSocket() {
-		s.health.set("slack", false)
+		sm, err := slack.NewSocketMode(slackConfig(cfg, log, s.hooks("slack"), s.now), s.handler)
+		if err != nil {
+			log.Error("cannot start Slack Socket Mode", "error", err.Error())
+			return 1
+		}
+		toStart = append(toStart, chat{"slack", sm.Run})
 	}
 	if m == modeAll && cfg.discordGateway() {
-		s.health.set("discord", false)
+		gw, err := discord.NewGateway(discordConfig(cfg, log, s.hooks("discord"), s.now), s.handler, s.complet)
+		if err != nil {
+			log.Error("cannot start the Discord gateway", "error", err.Error())
+			return 1
+		}
+		toStart = append(toStart, chat{"discord", gw.Run})
+	}
+	for _, c := range toStart {
+		s.health.set(c.name, false)
 	}
 	if m == modeHTTP || cfg.slackHTTP() || cfg.discordHTTP() {
 		mux, err := s.mux()
@@ -113,35 +131,18 @@ func serve(ctx context.Context, s *service, m mode) int {
 		})
 	}
 
-	// The chat connections, each tracked by name so that shutdown can say
-	// which did not close.
+	// The chat connections start, each tracked by name so that shutdown
+	// can say which did not close.
 	chats := map[string]chan struct{}{}
-	startChat := func(name string, run func(context.Context) error) {
-		s.health.set(name, false)
+	for _, c := range toStart {
 		done := make(chan struct{})
-		chats[name] = done
+		chats[c.name] = done
 		go func() {
 			defer close(done)
-			if err := run(runCtx); err != nil {
-				fatal <- fmt.Errorf("%s: %w", name, err)
+			if err := c.run(runCtx); err != nil {
+				fatal <- fmt.Errorf("%s: %w", c.name, err)
 			}
 		}()
-	}
-	if m == modeAll && cfg.slackSocket() {
-		sm, err := slack.NewSocketMode(slackConfig(cfg, log, s.hooks("slack"), s.now), s.handler)
-		if err != nil {
-			log.Error("cannot start Slack Socket Mode", "error", err.Error())
-			return 1
-		}
-		startChat("slack", sm.Run)
-	}
-	if m == modeAll && cfg.discordGateway() {
-		gw, err := discord.NewGateway(discordConfig(cfg, log, s.hooks("discord"), s.now), s.handler, s.complet)
-		if err != nil {
-			log.Error("cannot start the Discord gateway", "error", err.Error())
-			return 1
-		}
-		startChat("discord", gw.Run)
 	}
 
 	hup := make(chan os.Signal, 1)

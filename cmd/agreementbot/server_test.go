@@ -264,15 +264,7 @@ func TestProbesOnMetricsAddr(t *testing.T) {
 	if strings.Contains(logs.String(), "what=http ") {
 		t.Fatalf("an HTTP server was started for Socket Mode alone:\n%s", logs.String())
 	}
-	get := func(path string) (int, string) {
-		resp, err := http.Get(base + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, strings.TrimSpace(string(b))
-	}
+	get := func(path string) (int, string) { return httpGet(t, base+path) }
 	if code, body := get("/healthz"); code != 200 || body != "ok" {
 		t.Errorf("/healthz = %d %q", code, body)
 	}
